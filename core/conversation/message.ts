@@ -1,0 +1,72 @@
+/** The channels a customer can reach the bot on. */
+export type ChannelName = 'web' | 'telegram' | 'line' | 'whatsapp' | 'wechat';
+
+/** Languages with a full message catalog. `zh` means Traditional Chinese (zh-Hant). */
+export type Language = 'en' | 'ar' | 'zh';
+
+/** Languages the bot speaks, in menu order. */
+export const LANGUAGES: readonly Language[] = ['en', 'ar', 'zh'];
+
+/** Media a customer sent that the bot cannot read as text. */
+export type MediaKind = 'photo' | 'sticker' | 'voice' | 'audio' | 'video' | 'file' | 'location' | 'other';
+
+/** A platform event normalized by a channel adapter: the only shape the bots see. */
+export interface InboundMessage {
+  channel: ChannelName;
+  /** The platform's stable id for the person (Telegram user id, LINE userId, web session id). */
+  externalUserId: string;
+  /** Where replies go (Telegram chat id; equals externalUserId on 1:1 channels). */
+  chatId: string;
+  /** Unique per channel for this delivery; a redelivery carries the same id and is processed once. */
+  platformMessageId: string;
+  /** What the customer typed, if anything. */
+  text?: string;
+  /** A button's payload when the customer pressed one instead of typing. */
+  payload?: string;
+  /** A phone number the platform shared; `verified` when the platform vouches it is the sender's own. */
+  contact?: { phone: string; verified: boolean };
+  /** Set when the message is media the bot cannot read. */
+  media?: MediaKind;
+  /** Name the platform shows for the person, if it gives one. */
+  displayName?: string;
+  /** The platform's language hint (e.g. Telegram's `language_code`). */
+  languageHint?: string;
+  timestamp: Date;
+}
+
+/** A quick-reply button: `label` is shown, `payload` comes back in `InboundMessage.payload`. */
+export interface QuickReply {
+  label: string;
+  payload: string;
+}
+
+/** One message the bot sends; each adapter renders it for its platform. */
+export interface Reply {
+  text: string;
+  /** Text direction, so Arabic renders right to left where the platform lets us say so. */
+  dir: 'ltr' | 'rtl';
+  buttons?: QuickReply[];
+  /** Ask the platform to offer a "share my phone number" button (Telegram request_contact). */
+  requestContact?: { label: string };
+  image?: { url: string; alt: string };
+}
+
+/** A reply the core has stored as outbound and the adapter must deliver; `id` is the stored message's id. */
+export interface OutboundReply {
+  id: string;
+  reply: Reply;
+}
+
+/** What one inbound message produced. A duplicate delivery returns the replies of the first one and sends nothing new. */
+export interface TurnResult {
+  duplicate: boolean;
+  replies: OutboundReply[];
+}
+
+/** How an adapter hands messages to the bot and reports delivery back. */
+export interface InboundSink {
+  /** Processes one message (once per platformMessageId) and returns the replies to deliver. */
+  handle(msg: InboundMessage): Promise<TurnResult>;
+  /** Records the outcome of delivering one reply. */
+  recordDelivery(outboundId: string, outcome: { platformMessageId?: string; error?: string }): Promise<void>;
+}
