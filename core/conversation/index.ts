@@ -1,0 +1,13 @@
+/** Conversations: normalized messages, dedupe, stored dialogue state and history. */
+export * from './message.js';
+export {
+  lockConversation,
+  saveConversation,
+  recordInbound,
+  findInbound,
+  recordOutbound,
+  repliesTo,
+  markDelivery,
+  conversationHistory,
+} from './conversation-store.js';
+export type { Conversation, HistoryItem } from './conversation-store.js';

@@ -1,0 +1,3 @@
+/** Customer profiles (the CDP): one profile per person, found by channel identity. */
+export { resolveCustomer, updateCustomer } from './resolve-customer.js';
+export type { Customer, CustomerPatch, ResolveCustomerInput } from './resolve-customer.js';

@@ -1,0 +1,11 @@
+/** Loyalty: membership, the points ledger, tiers and balances. */
+export { enroll, findAccount } from './enroll.js';
+export type { EnrollInput, EnrollResult, LoyaltyAccount } from './enroll.js';
+export { getBalance, EXPIRY_WARNING_DAYS } from './balance.js';
+export type { BalanceView } from './balance.js';
+export { postLedgerEntry } from './ledger.js';
+export type { LedgerEntryInput, LedgerKind, LedgerResult } from './ledger.js';
+export { DEFAULT_TIERS, tierFor, nextTier, loadTiers } from './tiers.js';
+export type { TierDef } from './tiers.js';
+export { expiringSoon } from './expiry.js';
+export { generateMemberCode, isValidMemberCode } from './member-code.js';

@@ -1,0 +1,5 @@
+/** Shared building blocks of the domain: ports, errors, deps. */
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export { silentLog, maskPii, type Log } from './log.js';
+export { AppError, type AppErrorCode } from './errors.js';
+export type { CoreDeps } from './deps.js';

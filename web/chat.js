@@ -1,0 +1,509 @@
+// Loyalty Club web chat: plain browser JavaScript, no build step, no dependencies.
+// Every piece of user or bot text goes into the DOM through textContent / text nodes, never innerHTML.
+
+const API = (document.querySelector('meta[name="webchat-api"]')?.getAttribute('content') || '/api/webchat').replace(/\/+$/, '');
+const MAX_LEN = 2000;
+const SESSION_KEY = 'loyaltyClub.webchat.sessionId';
+const REQUEST_TIMEOUT_MS = 20_000;
+const AUTO_RETRY_DELAY_MS = 800;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const els = {
+  scroller: document.getElementById('scroller'),
+  log: document.getElementById('log'),
+  typing: document.getElementById('typing'),
+  error: document.getElementById('error'),
+  errorText: document.getElementById('error-text'),
+  retry: document.getElementById('retry'),
+  composer: document.getElementById('composer'),
+  input: document.getElementById('input'),
+  send: document.getElementById('send'),
+  counter: document.getElementById('counter'),
+  counterValue: document.getElementById('counter-value'),
+  reset: document.getElementById('reset'),
+};
+
+// ---------------------------------------------------------------- session
+
+/** crypto.randomUUID only exists in secure contexts (https, localhost); fall back for plain-http LAN testing. */
+function uuid() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** localStorage can throw (privacy modes, blocked storage); the chat still works for this page view. */
+const store = {
+  get(key) { try { return window.localStorage.getItem(key); } catch { return null; } },
+  set(key, value) { try { window.localStorage.setItem(key, value); } catch { /* session-only */ } },
+  remove(key) { try { window.localStorage.removeItem(key); } catch { /* nothing stored */ } },
+};
+
+function loadSessionId() {
+  let id = store.get(SESSION_KEY);
+  if (!id || !UUID_RE.test(id)) {
+    id = uuid();
+    store.set(SESSION_KEY, id);
+  }
+  return id;
+}
+
+const sessionId = loadSessionId();
+
+// ---------------------------------------------------------------- network
+
+/**
+ * One POST/GET with a timeout. Resolves to
+ *   { ok: true, data } or { ok: false, retryable, message }.
+ * Network errors, timeouts, 408, 429 and 5xx are retryable (the server dedupes on messageId).
+ */
+async function request(url, init) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  let res;
+  try {
+    res = await fetch(url, { ...init, signal: controller.signal, cache: 'no-store' });
+  } catch {
+    clearTimeout(timer);
+    return { ok: false, retryable: true, message: 'Can’t reach Loyalty Club. Check your connection.' };
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.ok && body && typeof body === 'object') return { ok: true, status: res.status, data: body };
+  const retryable = res.ok || res.status === 408 || res.status === 429 || res.status >= 500;
+  const serverMessage = body && body.error && typeof body.error.message === 'string' ? body.error.message : '';
+  const fallback = retryable ? 'Something went wrong on our side.' : 'That message couldn’t be sent.';
+  return { ok: false, status: res.status, retryable, message: serverMessage || fallback };
+}
+
+function postMessage(body) {
+  return request(`${API}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+function getHistory() {
+  return request(`${API}/history?sessionId=${encodeURIComponent(sessionId)}`, {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- rendering helpers
+
+function el(tag, className, attrs) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (attrs) for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  return node;
+}
+
+/** A language hint helps the browser pick Arabic / Traditional Chinese glyphs. */
+function langFor(text, dir) {
+  if (dir === 'rtl') return 'ar';
+  if (/\p{Script=Han}/u.test(text)) return 'zh-Hant';
+  return undefined;
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"'）」]+/giu;
+
+/** Appends text to `parent` as text nodes, turning http(s) URLs into links (built with textContent, never HTML). */
+function appendLinkified(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(URL_RE)) {
+    let url = match[0];
+    const trailing = /[.,!?;:)\]}،。！？]+$/u.exec(url);
+    if (trailing) url = url.slice(0, -trailing[0].length);
+    const start = match.index;
+    if (start > last) parent.append(document.createTextNode(text.slice(last, start)));
+    const a = el('a', 'link', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' });
+    a.textContent = url;
+    parent.append(a);
+    last = start + url.length;
+  }
+  if (last < text.length) parent.append(document.createTextNode(text.slice(last)));
+}
+
+/** Only http(s) or same-origin relative image URLs. */
+function safeImageUrl(raw) {
+  if (typeof raw !== 'string' || !raw) return null;
+  try {
+    const url = new URL(raw, window.location.href);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function formatTime(at) {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? undefined : d.toLocaleString();
+}
+
+// ---------------------------------------------------------------- scrolling
+
+function isNearBottom() {
+  const s = els.scroller;
+  return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+}
+
+function scrollToBottom() {
+  const s = els.scroller;
+  s.scrollTop = s.scrollHeight;
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Chip groups that are currently clickable: those of the latest bot turn. */
+let activeChipGroups = [];
+
+function setChipsEnabled(groups, enabled) {
+  for (const group of groups) {
+    group.classList.toggle('is-stale', !enabled);
+    for (const button of group.querySelectorAll('button')) button.disabled = !enabled;
+    if (!enabled) group.querySelector('.contact-form')?.remove();
+  }
+}
+
+/** Disables every chip (a new customer turn has started). */
+function retireChips() {
+  setChipsEnabled(activeChipGroups, false);
+}
+
+function addCustomerBubble(text, at) {
+  const row = el('div', 'msg msg--me');
+  const bubble = el('div', 'bubble bubble--me', { dir: 'auto', lang: langFor(text), title: at ? formatTime(at) : undefined });
+  bubble.textContent = text;
+  row.append(bubble);
+  els.log.append(row);
+  scrollToBottom(); // the customer just acted: always follow
+  return row;
+}
+
+function setRowState(row, state) {
+  if (!row) return;
+  row.classList.toggle('is-pending', state === 'pending');
+  row.classList.toggle('is-failed', state === 'failed');
+  row.querySelector('.msg-status')?.remove();
+  if (state === 'failed') {
+    const status = el('div', 'msg-status');
+    status.textContent = 'Not sent';
+    row.append(status);
+  }
+}
+
+/**
+ * Renders one bot message. `reply` is a Reply ({text, dir, buttons?, requestContact?, image?}) or a
+ * history item with the same fields. Returns the chip group element, if any.
+ */
+function addBotMessage(reply, at) {
+  const dir = reply.dir === 'rtl' ? 'rtl' : 'ltr';
+  const text = typeof reply.text === 'string' ? reply.text : '';
+  const lang = langFor(text, dir);
+  const row = el('div', 'msg msg--bot');
+  const stick = isNearBottom();
+
+  if (text) {
+    const bubble = el('div', 'bubble bubble--bot', { dir, lang, title: at ? formatTime(at) : undefined });
+    appendLinkified(bubble, text);
+    row.append(bubble);
+  }
+
+  const src = safeImageUrl(reply.image?.url);
+  if (src) {
+    const alt = typeof reply.image.alt === 'string' ? reply.image.alt : '';
+    const figure = el('figure', 'media', { dir, lang });
+    const img = el('img', 'media-img', { src, alt, loading: 'lazy', decoding: 'async' });
+    img.addEventListener('load', () => { if (stick) scrollToBottom(); }, { once: true });
+    img.addEventListener('error', () => {
+      const fallback = el('div', 'media-fallback');
+      fallback.textContent = alt ? `🖼 ${alt}` : 'Image unavailable';
+      img.replaceWith(fallback);
+    }, { once: true });
+    figure.append(img);
+    row.append(figure);
+  }
+
+  let group = null;
+  const buttons = Array.isArray(reply.buttons) ? reply.buttons.filter((b) => b && typeof b.label === 'string' && typeof b.payload === 'string') : [];
+  const contact = reply.requestContact && typeof reply.requestContact.label === 'string' ? reply.requestContact : null;
+  if (buttons.length || contact) {
+    group = el('div', 'chips', { dir, lang, role: 'group', 'aria-label': 'Quick replies' });
+    for (const b of buttons) {
+      const chip = el('button', 'chip', { type: 'button' });
+      chip.textContent = b.label;
+      chip.addEventListener('click', () => { void sendMessage({ payload: b.payload }, b.label); });
+      group.append(chip);
+    }
+    if (contact) {
+      const chip = el('button', 'chip chip--contact', { type: 'button', 'aria-expanded': 'false' });
+      chip.textContent = contact.label;
+      chip.addEventListener('click', () => toggleContactForm(group, chip));
+      group.append(chip);
+    }
+    row.append(group);
+  }
+
+  if (!row.childElementCount) return null;
+  els.log.append(row);
+  if (stick) scrollToBottom();
+  return group;
+}
+
+/** Normalizes a typed phone number to +digits; returns null when it does not look like one. */
+function normalizePhone(raw) {
+  let s = raw.trim().replace(/[\s().\-\u00a0]/g, '');
+  // Arabic-Indic and Eastern Arabic-Indic digits → ASCII.
+  s = s.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+  if (s.startsWith('00')) s = `+${s.slice(2)}`;
+  return /^\+?\d{6,15}$/.test(s) ? s : null;
+}
+
+function toggleContactForm(group, chip) {
+  const existing = group.querySelector('.contact-form');
+  if (existing) {
+    existing.remove();
+    chip.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const form = el('form', 'contact-form', { novalidate: '', dir: 'ltr' });
+  const inputId = `phone-${uuid().slice(0, 8)}`;
+  const hintId = `${inputId}-hint`;
+  const label = el('label', 'visually-hidden', { for: inputId });
+  label.textContent = 'Phone number';
+  const input = el('input', 'contact-input', {
+    id: inputId, type: 'tel', inputmode: 'tel', autocomplete: 'tel', placeholder: '+971 50 123 4567',
+    maxlength: '24', 'aria-describedby': hintId, dir: 'ltr',
+  });
+  const submit = el('button', 'contact-send', { type: 'submit' });
+  submit.textContent = 'Send';
+  const cancel = el('button', 'contact-cancel', { type: 'button', 'aria-label': 'Cancel' });
+  cancel.textContent = '×';
+  const hint = el('div', 'contact-hint', { id: hintId });
+  hint.textContent = 'Include your country code, e.g. +971.';
+
+  cancel.addEventListener('click', () => {
+    form.remove();
+    chip.setAttribute('aria-expanded', 'false');
+    chip.focus();
+  });
+  input.addEventListener('input', () => {
+    input.removeAttribute('aria-invalid');
+    hint.classList.remove('is-error');
+    hint.textContent = 'Include your country code, e.g. +971.';
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const phone = normalizePhone(input.value);
+    if (!phone) {
+      input.setAttribute('aria-invalid', 'true');
+      hint.classList.add('is-error');
+      hint.textContent = 'That doesn’t look like a phone number. Try +971 50 123 4567.';
+      input.focus();
+      return;
+    }
+    void sendMessage({ contact: phone }, input.value.trim());
+  });
+
+  form.append(label, input, submit, cancel, hint);
+  group.append(form);
+  chip.setAttribute('aria-expanded', 'true');
+  input.focus();
+  form.scrollIntoView({ block: 'nearest' });
+}
+
+// ---------------------------------------------------------------- busy / error state
+
+let busy = false;
+
+function setBusy(value, { typing = value } = {}) {
+  busy = value;
+  els.typing.hidden = !typing;
+  if (typing) {
+    // Keep the indicator in view if the reader is at the bottom.
+    scrollToBottom();
+  }
+  els.retry.disabled = value;
+  updateComposer();
+}
+
+function showError(message, retry) {
+  els.errorText.textContent = message;
+  els.retry.hidden = !retry;
+  els.retry.onclick = retry ? () => { clearError(); void retry(); } : null;
+  els.error.hidden = false;
+}
+
+function clearError() {
+  els.error.hidden = true;
+  els.errorText.textContent = '';
+  els.retry.onclick = null;
+}
+
+// ---------------------------------------------------------------- sending
+
+/**
+ * Sends one customer message. `body` is {text} | {payload} | {contact}; `echo` is what to show as the
+ * customer's bubble (null for the silent "start").
+ */
+async function sendMessage(body, echo) {
+  if (busy) return false;
+  clearError();
+  const previousChips = activeChipGroups;
+  retireChips();
+  const row = echo ? addCustomerBubble(echo) : null;
+  await deliver({ sessionId, messageId: uuid(), ...body }, row, previousChips);
+  return true;
+}
+
+async function deliver(req, row, previousChips) {
+  setRowState(row, 'pending');
+  setBusy(true);
+  let result = await postMessage(req);
+  if (!result.ok && result.retryable) {
+    // One automatic retry with the same messageId: the server dedupes, so this never double-sends.
+    await sleep(AUTO_RETRY_DELAY_MS);
+    result = await postMessage(req);
+  }
+  setBusy(false);
+
+  if (result.ok) {
+    setRowState(row, 'sent');
+    const replies = Array.isArray(result.data.replies) ? result.data.replies : [];
+    const groups = [];
+    for (const reply of replies) {
+      if (!reply || typeof reply !== 'object') continue;
+      const group = addBotMessage(reply);
+      if (group) groups.push(group);
+    }
+    // Only this turn's chips are live; earlier ones stay disabled.
+    activeChipGroups = groups;
+    restoreFocus();
+    return;
+  }
+
+  setRowState(row, 'failed');
+  // Let the customer pick a chip again instead of retrying.
+  activeChipGroups = previousChips;
+  setChipsEnabled(previousChips, true);
+  showError(result.message, result.retryable ? () => {
+    retireChips();
+    return deliver(req, row, previousChips);
+  } : null);
+}
+
+/** After a turn, put the caret back in the text box on pointer devices if focus was lost (e.g. on a disabled chip). */
+function restoreFocus() {
+  const active = document.activeElement;
+  const lost = !active || active === document.body || active.disabled || !document.contains(active);
+  if (lost && window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });
+}
+
+// ---------------------------------------------------------------- composer
+
+function updateComposer() {
+  const len = els.input.value.length;
+  els.counterValue.textContent = String(len);
+  els.counter.classList.toggle('is-near', len >= MAX_LEN * 0.9);
+  els.counter.classList.toggle('is-full', len >= MAX_LEN);
+  els.send.disabled = busy || els.input.value.trim() === '';
+}
+
+function autosize() {
+  const input = els.input;
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
+}
+
+function submitComposer() {
+  const text = els.input.value.trim();
+  if (!text || busy) return;
+  if (text.length > MAX_LEN) return; // maxlength already stops this; belt and braces.
+  els.input.value = '';
+  autosize();
+  updateComposer();
+  void sendMessage({ text }, text);
+}
+
+els.input.addEventListener('input', () => {
+  if (els.input.value.length > MAX_LEN) els.input.value = els.input.value.slice(0, MAX_LEN);
+  autosize();
+  updateComposer();
+});
+
+els.input.addEventListener('keydown', (event) => {
+  // Enter sends, Shift+Enter is a newline; never send while an IME (Chinese/Arabic input) is composing.
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+    event.preventDefault();
+    submitComposer();
+  }
+});
+
+els.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitComposer();
+});
+
+els.reset.addEventListener('click', (event) => {
+  event.preventDefault();
+  store.remove(SESSION_KEY);
+  window.location.reload();
+});
+
+// ---------------------------------------------------------------- start-up
+
+async function start() {
+  setBusy(true);
+  const result = await getHistory();
+  setBusy(false);
+
+  let messages;
+  if (result.ok) {
+    messages = Array.isArray(result.data.messages) ? result.data.messages : [];
+  } else if (result.status === 404) {
+    messages = []; // unknown session: treat as a fresh conversation
+  } else {
+    showError(result.retryable ? 'Couldn’t load your conversation.' : result.message, start);
+    return;
+  }
+
+  if (messages.length === 0) {
+    await sendMessage({ payload: 'start' }, null);
+  } else {
+    let trailingGroups = [];
+    for (const m of messages) {
+      if (!m || typeof m.text !== 'string') continue;
+      if (m.direction === 'in') {
+        if (m.text.trim()) addCustomerBubble(m.text, m.at);
+        trailingGroups = [];
+      } else {
+        const group = addBotMessage(m, m.at);
+        if (group) trailingGroups.push(group);
+      }
+    }
+    // Only the chips of the latest bot turn stay clickable.
+    const all = Array.from(els.log.querySelectorAll('.chips'));
+    setChipsEnabled(all, false);
+    activeChipGroups = trailingGroups;
+    setChipsEnabled(trailingGroups, true);
+    scrollToBottom();
+  }
+  if (window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });
+}
+
+updateComposer();
+void start();
