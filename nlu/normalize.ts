@@ -12,6 +12,9 @@ const TEH_MARBUTA = /\u0629/g; // ة, often typed as ه
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669]/g;
 const EASTERN_ARABIC_DIGITS = /[\u06F0-\u06F9]/g; // Persian/Urdu keyboards
 const WHITESPACE = /\s+/gu;
+// Zero-width and bidi control characters ride along when Arabic text (and numbers inside it)
+// is copied between apps; they are invisible to the customer, so they must be to us.
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 
 // Simplified → Traditional for characters our customers' phrasing uses. Deliberately a small
 // one-to-one table: characters with several Traditional forms (发 → 發/髮, 干 → 乾/幹) are
@@ -41,9 +44,10 @@ export function toLatinDigits(text: string): string {
     .replace(EASTERN_ARABIC_DIGITS, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
 
-/** Folds a message to the one form the NLU matches on: NFKC, lower case, Arabic and digit folding, Simplified → Traditional, single spaces. */
+/** Folds a message to the one form the NLU matches on: NFKC, lower case, Arabic and digit folding, Simplified → Traditional, no invisible marks, single spaces. */
 export function normalizeText(text: string): string {
   const folded = toLatinDigits(text.normalize('NFKC').toLowerCase())
+    .replace(INVISIBLE, '')
     .replace(ARABIC_MARKS, '')
     .replace(TATWEEL, '')
     .replace(ALEF_VARIANTS, '\u0627')

@@ -12,6 +12,7 @@ const els = {
   scroller: document.getElementById('scroller'),
   log: document.getElementById('log'),
   typing: document.getElementById('typing'),
+  typingText: document.querySelector('#typing .visually-hidden'),
   error: document.getElementById('error'),
   errorText: document.getElementById('error-text'),
   retry: document.getElementById('retry'),
@@ -22,6 +23,58 @@ const els = {
   counterValue: document.getElementById('counter-value'),
   reset: document.getElementById('reset'),
 };
+
+// ---------------------------------------------------------------- UI strings
+
+/** The few strings the page itself shows, in the conversation's language (taken from the bot's latest reply). */
+const STRINGS = {
+  en: {
+    placeholder: 'Type a message…', typing: 'Loyalty Club is typing…', retry: 'Retry', notSent: 'Not sent',
+    offline: 'Can’t reach Loyalty Club. Check your connection.', serverError: 'Something went wrong on our side.',
+    rejected: 'That message couldn’t be sent.', historyFailed: 'Couldn’t load your conversation.',
+    phoneLabel: 'Phone number', phoneHint: 'Include your country code, e.g. +971.', phoneSend: 'Send', cancel: 'Cancel',
+    phoneInvalid: 'That doesn’t look like a phone number. Try +971 50 123 4567.', phonePlaceholder: '+971 50 123 4567',
+    imageUnavailable: 'Image unavailable', quickReplies: 'Quick replies',
+  },
+  ar: {
+    placeholder: 'اكتب رسالة…', typing: 'جارٍ الكتابة…', retry: 'إعادة المحاولة', notSent: 'لم تُرسَل',
+    offline: 'تعذّر الاتصال. تحقّق من اتصالك بالإنترنت.', serverError: 'حدث خطأ من جهتنا.',
+    rejected: 'تعذّر إرسال هذه الرسالة.', historyFailed: 'تعذّر تحميل المحادثة.',
+    phoneLabel: 'رقم الهاتف', phoneHint: 'أدخل الرقم مع رمز الدولة، مثل \u2066+971\u2069.', phoneSend: 'إرسال', cancel: 'إلغاء',
+    phoneInvalid: 'لا يبدو هذا رقم هاتف. جرّب \u2066+971 50 123 4567\u2069.', phonePlaceholder: '+971 50 123 4567',
+    imageUnavailable: 'الصورة غير متاحة', quickReplies: 'ردود سريعة',
+  },
+  zh: {
+    placeholder: '輸入訊息…', typing: '正在輸入…', retry: '重試', notSent: '未送出',
+    offline: '無法連線，請檢查網路。', serverError: '系統發生錯誤，請稍後再試。',
+    rejected: '這則訊息無法送出。', historyFailed: '無法載入對話紀錄。',
+    phoneLabel: '電話號碼', phoneHint: '請包含國碼，例如 +886。', phoneSend: '送出', cancel: '取消',
+    phoneInvalid: '這看起來不像電話號碼，例如 +886 912 345 678。', phonePlaceholder: '+886 912 345 678',
+    imageUnavailable: '無法顯示圖片', quickReplies: '快速回覆',
+  },
+};
+
+let uiLang = 'en';
+const t = (key) => STRINGS[uiLang][key] ?? STRINGS.en[key];
+
+/** Guesses the conversation language from a bot message: rtl → Arabic, mostly Han → Chinese, Latin → English. */
+function detectLang(text, dir) {
+  if (dir === 'rtl') return 'ar';
+  const han = (text.match(/\p{Script=Han}/gu) || []).length;
+  const latin = (text.match(/\p{Script=Latin}/gu) || []).length;
+  if (han && han >= latin) return 'zh';
+  if (latin) return 'en';
+  return null;
+}
+
+function setUiLang(lang) {
+  if (!lang || lang === uiLang || !STRINGS[lang]) return;
+  uiLang = lang;
+  els.input.placeholder = t('placeholder');
+  els.typingText.textContent = t('typing');
+  els.retry.textContent = t('retry');
+  els.error.dir = lang === 'ar' ? 'rtl' : 'ltr';
+}
 
 // ---------------------------------------------------------------- session
 
@@ -68,7 +121,7 @@ async function request(url, init) {
     res = await fetch(url, { ...init, signal: controller.signal, cache: 'no-store' });
   } catch {
     clearTimeout(timer);
-    return { ok: false, retryable: true, message: 'Can’t reach Loyalty Club. Check your connection.' };
+    return { ok: false, retryable: true, message: t('offline') };
   }
   let body = null;
   try {
@@ -81,8 +134,9 @@ async function request(url, init) {
   if (res.ok && body && typeof body === 'object') return { ok: true, status: res.status, data: body };
   const retryable = res.ok || res.status === 408 || res.status === 429 || res.status >= 500;
   const serverMessage = body && body.error && typeof body.error.message === 'string' ? body.error.message : '';
-  const fallback = retryable ? 'Something went wrong on our side.' : 'That message couldn’t be sent.';
-  return { ok: false, status: res.status, retryable, message: serverMessage || fallback };
+  // Transient failures get our own (localized) wording; a rejection keeps the server's specific reason.
+  const message = retryable ? t('serverError') : serverMessage || t('rejected');
+  return { ok: false, status: res.status, retryable, message };
 }
 
 function postMessage(body) {
@@ -200,7 +254,7 @@ function setRowState(row, state) {
   row.querySelector('.msg-status')?.remove();
   if (state === 'failed') {
     const status = el('div', 'msg-status');
-    status.textContent = 'Not sent';
+    status.textContent = t('notSent');
     row.append(status);
   }
 }
@@ -213,6 +267,7 @@ function addBotMessage(reply, at) {
   const dir = reply.dir === 'rtl' ? 'rtl' : 'ltr';
   const text = typeof reply.text === 'string' ? reply.text : '';
   const lang = langFor(text, dir);
+  setUiLang(detectLang(text, dir));
   const row = el('div', 'msg msg--bot');
   const stick = isNearBottom();
 
@@ -230,7 +285,7 @@ function addBotMessage(reply, at) {
     img.addEventListener('load', () => { if (stick) scrollToBottom(); }, { once: true });
     img.addEventListener('error', () => {
       const fallback = el('div', 'media-fallback');
-      fallback.textContent = alt ? `🖼 ${alt}` : 'Image unavailable';
+      fallback.textContent = alt || t('imageUnavailable');
       img.replaceWith(fallback);
     }, { once: true });
     figure.append(img);
@@ -241,7 +296,7 @@ function addBotMessage(reply, at) {
   const buttons = Array.isArray(reply.buttons) ? reply.buttons.filter((b) => b && typeof b.label === 'string' && typeof b.payload === 'string') : [];
   const contact = reply.requestContact && typeof reply.requestContact.label === 'string' ? reply.requestContact : null;
   if (buttons.length || contact) {
-    group = el('div', 'chips', { dir, lang, role: 'group', 'aria-label': 'Quick replies' });
+    group = el('div', 'chips', { dir, lang, role: 'group', 'aria-label': t('quickReplies') });
     for (const b of buttons) {
       const chip = el('button', 'chip', { type: 'button' });
       chip.textContent = b.label;
@@ -283,17 +338,17 @@ function toggleContactForm(group, chip) {
   const inputId = `phone-${uuid().slice(0, 8)}`;
   const hintId = `${inputId}-hint`;
   const label = el('label', 'visually-hidden', { for: inputId });
-  label.textContent = 'Phone number';
+  label.textContent = t('phoneLabel');
   const input = el('input', 'contact-input', {
-    id: inputId, type: 'tel', inputmode: 'tel', autocomplete: 'tel', placeholder: '+971 50 123 4567',
+    id: inputId, type: 'tel', inputmode: 'tel', autocomplete: 'tel', placeholder: t('phonePlaceholder'),
     maxlength: '24', 'aria-describedby': hintId, dir: 'ltr',
   });
   const submit = el('button', 'contact-send', { type: 'submit' });
-  submit.textContent = 'Send';
-  const cancel = el('button', 'contact-cancel', { type: 'button', 'aria-label': 'Cancel' });
+  submit.textContent = t('phoneSend');
+  const cancel = el('button', 'contact-cancel', { type: 'button', 'aria-label': t('cancel') });
   cancel.textContent = '×';
-  const hint = el('div', 'contact-hint', { id: hintId });
-  hint.textContent = 'Include your country code, e.g. +971.';
+  const hint = el('div', 'contact-hint', { id: hintId, dir: uiLang === 'ar' ? 'rtl' : 'ltr' });
+  hint.textContent = t('phoneHint');
 
   cancel.addEventListener('click', () => {
     form.remove();
@@ -303,7 +358,7 @@ function toggleContactForm(group, chip) {
   input.addEventListener('input', () => {
     input.removeAttribute('aria-invalid');
     hint.classList.remove('is-error');
-    hint.textContent = 'Include your country code, e.g. +971.';
+    hint.textContent = t('phoneHint');
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -312,7 +367,7 @@ function toggleContactForm(group, chip) {
     if (!phone) {
       input.setAttribute('aria-invalid', 'true');
       hint.classList.add('is-error');
-      hint.textContent = 'That doesn’t look like a phone number. Try +971 50 123 4567.';
+      hint.textContent = t('phoneInvalid');
       input.focus();
       return;
     }
@@ -346,6 +401,7 @@ function showError(message, retry) {
   els.retry.hidden = !retry;
   els.retry.onclick = retry ? () => { clearError(); void retry(); } : null;
   els.error.hidden = false;
+  scrollToBottom(); // the error line shrinks the list; keep the failed message in view
 }
 
 function clearError() {
@@ -392,11 +448,12 @@ async function deliver(req, row, previousChips) {
     }
     // Only this turn's chips are live; earlier ones stay disabled.
     activeChipGroups = groups;
-    restoreFocus();
+    if (row) restoreFocus(); // only after the customer's own action, not the silent "start"
     return;
   }
 
   setRowState(row, 'failed');
+  scrollToBottom();
   // Let the customer pick a chip again instead of retrying.
   activeChipGroups = previousChips;
   setChipsEnabled(previousChips, true);
@@ -406,11 +463,17 @@ async function deliver(req, row, previousChips) {
   } : null);
 }
 
-/** After a turn, put the caret back in the text box on pointer devices if focus was lost (e.g. on a disabled chip). */
+/**
+ * After a turn, if focus was lost (it sat on a chip that is now disabled), move it somewhere useful: the text box
+ * on pointer devices, else the first new chip (focusing the text box on a phone would pop up the keyboard).
+ */
 function restoreFocus() {
   const active = document.activeElement;
   const lost = !active || active === document.body || active.disabled || !document.contains(active);
-  if (lost && window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });
+  if (!lost) return;
+  const firstChip = activeChipGroups[0]?.querySelector('button:not(:disabled)');
+  if (window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });
+  else if (firstChip) firstChip.focus({ preventScroll: true });
 }
 
 // ---------------------------------------------------------------- composer
@@ -426,7 +489,10 @@ function updateComposer() {
 function autosize() {
   const input = els.input;
   input.style.height = 'auto';
-  input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
+  const borders = input.offsetHeight - input.clientHeight;
+  const wanted = input.scrollHeight + borders;
+  input.style.height = `${Math.min(wanted, 140)}px`;
+  input.style.overflowY = wanted > 140 ? 'auto' : 'hidden';
 }
 
 function submitComposer() {
@@ -477,7 +543,7 @@ async function start() {
   } else if (result.status === 404) {
     messages = []; // unknown session: treat as a fresh conversation
   } else {
-    showError(result.retryable ? 'Couldn’t load your conversation.' : result.message, start);
+    showError(result.retryable ? t('historyFailed') : result.message, start);
     return;
   }
 
@@ -485,14 +551,22 @@ async function start() {
     await sendMessage({ payload: 'start' }, null);
   } else {
     let trailingGroups = [];
+    let lastButtons = new Map(); // payload -> label of the latest bot buttons
     for (const m of messages) {
       if (!m || typeof m.text !== 'string') continue;
       if (m.direction === 'in') {
-        if (m.text.trim()) addCustomerBubble(m.text, m.at);
+        // If the server stored a button press as its payload, show the label the customer actually tapped.
+        const shown = lastButtons.get(m.text) ?? m.text;
+        if (shown.trim()) addCustomerBubble(shown, m.at);
         trailingGroups = [];
+        lastButtons = new Map();
       } else {
         const group = addBotMessage(m, m.at);
         if (group) trailingGroups.push(group);
+        if (Array.isArray(m.buttons)) {
+          lastButtons = new Map();
+          for (const b of m.buttons) if (b && typeof b.payload === 'string' && typeof b.label === 'string') lastButtons.set(b.payload, b.label);
+        }
       }
     }
     // Only the chips of the latest bot turn stay clickable.

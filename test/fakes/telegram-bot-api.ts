@@ -361,16 +361,49 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as Record<string, unknown>;
   }
-  if (contentType.startsWith('multipart/form-data') || contentType.startsWith('application/x-www-form-urlencoded')) {
-    // Node's fetch Response parses both encodings, files included, exactly as a server would receive them.
-    const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-    const params: Record<string, unknown> = {};
-    form.forEach((value, key) => {
-      params[key] = typeof value === 'string' ? decodeValue(key, value) : { filename: value.name, size: value.size };
-    });
-    return params;
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    return decodeForm(new URLSearchParams(body.toString('utf8')));
+  }
+  if (contentType.startsWith('multipart/form-data')) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+    const value = boundary?.[1] ?? boundary?.[2];
+    if (!value) throw new Error('multipart body without boundary');
+    return parseMultipart(body, value);
   }
   throw new Error(`unsupported content-type ${contentType}`);
+}
+
+/**
+ * A lenient multipart/form-data parser. grammy writes headers without spaces and filenames unquoted
+ * (`content-disposition:form-data;name="photo";filename=c.jpg`), which Telegram accepts and undici's strict
+ * `Response.formData()` rejects, so the fake parses it itself. File parts are recorded as `{ filename, size }`.
+ */
+function parseMultipart(body: Buffer, boundary: string): Record<string, unknown> {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const params: Record<string, unknown> = {};
+  let at = body.indexOf(delimiter);
+  if (at < 0) throw new Error('multipart body without its boundary');
+  for (;;) {
+    at += delimiter.length;
+    if (body.subarray(at, at + 2).toString() === '--') return params;
+    const next = body.indexOf(delimiter, at);
+    if (next < 0) throw new Error('unterminated multipart body');
+    // Each part sits between a CRLF after the delimiter line and the CRLF before the next delimiter.
+    const part = body.subarray(at + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) throw new Error('multipart part without headers');
+    const headers = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+    const name = /\bname=(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
+    const filename = /\bfilename=(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
+    const key = name?.[1] ?? name?.[2];
+    if (key === undefined) throw new Error('multipart part without a name');
+    params[key] = filename
+      ? { filename: filename[1] ?? filename[2], size: content.length }
+      : decodeValue(key, content.toString('utf8'));
+    at = next;
+  }
 }
 
 function decodeForm(search: URLSearchParams): Record<string, unknown> {

@@ -1,0 +1,190 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Bot } from 'grammy';
+import type { CallbackQuery, Update, UserFromGetMe } from 'grammy/types';
+import type { Logger } from 'pino';
+import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
+import type { ChannelErrorCode } from '../channel-error.js';
+import { toChannelError } from './telegram.errors.js';
+import { toInboundMessage } from './telegram.normalize.js';
+import { renderReply, type TelegramSend } from './telegram.render.js';
+import { telegramWebhookPlugin } from './telegram.webhook.js';
+
+/** The update types the bot asks Telegram for, in both polling and webhook mode. */
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** What `createTelegramChannel` needs. */
+export interface TelegramChannelOptions {
+  token: string;
+  /** Bot API root, without a trailing slash; tests point it at the fake server. */
+  apiRoot?: string;
+  sink: InboundSink;
+  log: Logger;
+  /** Known bot identity; skips the `getMe` call at start. */
+  botInfo?: UserFromGetMe;
+}
+
+/** A running Telegram channel: receives updates (polling or webhook), hands them to the sink, delivers the replies. */
+export interface TelegramChannel {
+  /** The underlying grammy bot, for the composition root (e.g. setting commands). */
+  readonly bot: Bot;
+  /** Processes one update end to end; rejects only when the sink fails, so a webhook can ask Telegram to retry. */
+  handleUpdate(update: Update): Promise<void>;
+  /** Starts long polling in the background; resolves once the bot is initialised. */
+  startPolling(): Promise<void>;
+  /** Stops polling and waits for the update in progress to finish. */
+  stop(): Promise<void>;
+  /** Registers the webhook with Telegram, with the secret Telegram will echo in every delivery. */
+  setWebhook(url: string, secretToken: string): Promise<void>;
+  /** A fastify plugin serving this channel's webhook at `path`. */
+  webhookRoute(secretToken: string, path?: string): FastifyPluginAsync;
+}
+
+// Failures that will repeat for every later reply in the same turn: stop calling Telegram for this chat.
+const RECIPIENT_LEVEL: ReadonlySet<ChannelErrorCode> = new Set(['AUTH', 'BLOCKED_BY_USER', 'INVALID_RECIPIENT']);
+
+/** Builds the Telegram channel on grammy; nothing is sent until an update arrives. */
+export function createTelegramChannel(opts: TelegramChannelOptions): TelegramChannel {
+  const log = opts.log.child({ channel: 'telegram' });
+  const bot = new Bot(opts.token, {
+    ...(opts.apiRoot !== undefined ? { client: { apiRoot: opts.apiRoot } } : {}),
+    ...(opts.botInfo !== undefined ? { botInfo: opts.botInfo } : {}),
+  });
+  let polling: Promise<void> | undefined;
+  let stopping = false;
+
+  const recordDelivery = async (outboundId: string, outcome: { platformMessageId?: string; error?: string }) => {
+    try {
+      await opts.sink.recordDelivery(outboundId, outcome);
+    } catch (err) {
+      // The message is already out (or already failed); losing the record must not stop the next reply.
+      log.error({ outboundId, reason: describe(err) }, 'telegram delivery record failed');
+    }
+  };
+
+  const send = async (chatId: string, part: TelegramSend): Promise<number> => {
+    const sent =
+      part.method === 'sendPhoto'
+        ? await bot.api.raw.sendPhoto({ chat_id: chatId, ...part.params })
+        : await bot.api.raw.sendMessage({ chat_id: chatId, ...part.params });
+    return sent.message_id;
+  };
+
+  /** Sends one reply; returns the failure code if it failed. Logs codes and ids only: no text, no phone numbers. */
+  const deliver = async (chatId: string, out: OutboundReply): Promise<ChannelErrorCode | undefined> => {
+    let parts: TelegramSend[];
+    try {
+      parts = renderReply(out.reply);
+    } catch (err) {
+      log.error({ outboundId: out.id, reason: describe(err) }, 'telegram reply cannot be rendered');
+      await recordDelivery(out.id, { error: 'UNKNOWN' });
+      return 'UNKNOWN';
+    }
+    let primaryId: number | undefined;
+    for (const [index, part] of parts.entries()) {
+      try {
+        const messageId = await send(chatId, part);
+        if (part.primary) primaryId = messageId;
+      } catch (err) {
+        const failure = toChannelError(err);
+        log.warn(
+          { outboundId: out.id, code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message },
+          'telegram delivery failed',
+        );
+        await recordDelivery(out.id, { error: failure.code });
+        return failure.code;
+      }
+    }
+    await recordDelivery(out.id, { platformMessageId: String(primaryId) });
+    return undefined;
+  };
+
+  /** Stops the button spinner and removes the pressed keyboard, so an old menu cannot be replayed. Never throws. */
+  const settleCallbackQuery = async (query: CallbackQuery): Promise<void> => {
+    const message = query.message;
+    const tasks: Promise<unknown>[] = [bot.api.answerCallbackQuery(query.id)];
+    // date 0 marks a message too old for the bot to access, and so to edit.
+    if (message && message.date !== 0) {
+      tasks.push(bot.api.editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }));
+    }
+    const results = await Promise.allSettled(tasks);
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        // Expected on redelivery ("message is not modified") or for stale queries; nothing to do about it.
+        log.debug({ reason: toChannelError(result.reason).message }, 'telegram callback query housekeeping failed');
+      }
+    }
+  };
+
+  const handleUpdate = async (update: Update): Promise<void> => {
+    if (update.callback_query) await settleCallbackQuery(update.callback_query);
+    const msg = toInboundMessage(update);
+    if (!msg) {
+      log.debug({ updateId: update.update_id }, 'telegram update ignored');
+      return;
+    }
+    const turn = await opts.sink.handle(msg);
+    if (turn.duplicate) {
+      log.debug({ platformMessageId: msg.platformMessageId }, 'telegram duplicate delivery, nothing sent');
+      return;
+    }
+    let stopCode: ChannelErrorCode | undefined;
+    for (const out of turn.replies) {
+      if (stopCode) {
+        await recordDelivery(out.id, { error: stopCode });
+        continue;
+      }
+      const code = await deliver(msg.chatId, out);
+      if (code && RECIPIENT_LEVEL.has(code)) stopCode = code;
+    }
+  };
+
+  bot.use((ctx) => handleUpdate(ctx.update));
+  // Long polling would die on the first middleware error without this; one bad update must not stop the bot.
+  bot.catch((err) => {
+    log.error({ updateId: err.ctx.update.update_id, reason: describe(err.error) }, 'telegram update failed');
+  });
+
+  const channel: TelegramChannel = {
+    bot,
+    handleUpdate,
+    async startPolling() {
+      if (polling) return;
+      await bot.init();
+      stopping = false;
+      // bot.start resolves only when polling stops, so it runs in the background.
+      polling = bot
+        .start({ drop_pending_updates: false, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] })
+        .catch((err: unknown) => {
+          if (stopping) return;
+          log.error({ reason: toChannelError(err).message, code: toChannelError(err).code }, 'telegram polling stopped');
+        });
+    },
+    async stop() {
+      const running = polling;
+      if (!running) return;
+      stopping = true;
+      polling = undefined;
+      await bot.stop();
+      await running;
+    },
+    async setWebhook(url, secretToken) {
+      try {
+        await bot.api.setWebhook(url, {
+          secret_token: secretToken,
+          allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
+          drop_pending_updates: false,
+        });
+      } catch (err) {
+        throw toChannelError(err);
+      }
+    },
+    webhookRoute(secretToken, path = '/telegram/webhook') {
+      return (fastify) => telegramWebhookPlugin(fastify, { path, secretToken, channel });
+    },
+  };
+  return channel;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown';
+}

@@ -1,0 +1,78 @@
+import type { Message, Update, User } from 'grammy/types';
+import type { InboundMessage, MediaKind } from '../../../core/conversation/message.js';
+
+/**
+ * Turns a Telegram update into the bot's `InboundMessage`, or null when the bot should not react to it:
+ * anything outside private chats (team chats come later), edited messages, service messages and other update types.
+ * `receivedAt` stamps callback queries, which carry no date of their own.
+ */
+export function toInboundMessage(update: Update, receivedAt: Date = new Date()): InboundMessage | null {
+  if (update.message) return fromMessage(update.update_id, update.message);
+  if (update.callback_query) {
+    const query = update.callback_query;
+    // Inline-mode queries have no message (and no chat to answer in); game buttons have no data.
+    if (query.message?.chat.type !== 'private' || query.data === undefined) return null;
+    return {
+      ...person(query.from),
+      chatId: String(query.message.chat.id),
+      platformMessageId: `cbq:${query.id}`,
+      payload: query.data,
+      timestamp: receivedAt,
+    };
+  }
+  return null;
+}
+
+function fromMessage(updateId: number, message: Message & { from: User }): InboundMessage | null {
+  if (message.chat.type !== 'private') return null;
+  const base: InboundMessage = {
+    ...person(message.from),
+    chatId: String(message.chat.id),
+    // The update id, not message_id: it is what Telegram repeats when it redelivers.
+    platformMessageId: `upd:${updateId}`,
+    timestamp: new Date(message.date * 1000),
+  };
+  if (message.text !== undefined) return { ...base, text: message.text };
+  // A caption is what the customer typed alongside media, so the bot sees both.
+  const caption = message.caption !== undefined ? { text: message.caption } : {};
+  if (message.contact) {
+    const phone = normalizePhone(message.contact.phone_number);
+    if (phone === null) return { ...base, media: 'other' };
+    // Telegram sets user_id to the sender's own id only when they shared their own number via the contact button.
+    const verified = message.contact.user_id !== undefined && message.contact.user_id === message.from.id;
+    return { ...base, contact: { phone, verified } };
+  }
+  const media = mediaKind(message);
+  if (media === null) return null;
+  return { ...base, ...caption, media };
+}
+
+function person(from: User): Pick<InboundMessage, 'channel' | 'externalUserId' | 'displayName' | 'languageHint'> {
+  const displayName = [from.first_name, from.last_name].filter((part) => part !== undefined && part.trim() !== '').join(' ');
+  return {
+    channel: 'telegram',
+    externalUserId: String(from.id),
+    ...(displayName !== '' ? { displayName } : {}),
+    ...(from.language_code !== undefined ? { languageHint: from.language_code } : {}),
+  };
+}
+
+/** Telegram sends numbers with or without '+', sometimes with spaces; we store E.164-style '+digits'. */
+function normalizePhone(raw: string): string | null {
+  const digits = raw.replace(/\D/g, '');
+  return digits === '' ? null : `+${digits}`;
+}
+
+// Checked in order: an animation message also carries `document`, and a venue also carries `location`.
+function mediaKind(message: Message): MediaKind | null {
+  if (message.photo || message.live_photo) return 'photo';
+  if (message.sticker) return 'sticker';
+  if (message.voice) return 'voice';
+  if (message.audio) return 'audio';
+  if (message.video || message.video_note || message.animation) return 'video';
+  if (message.document) return 'file';
+  if (message.location || message.venue) return 'location';
+  if (message.poll || message.dice || message.game || message.story || message.paid_media || message.checklist) return 'other';
+  // Service messages (pinned, payments, shared users, …) are not something the customer said.
+  return null;
+}

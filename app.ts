@@ -1,0 +1,138 @@
+// The composition root: builds every part from the validated config and wires them together.
+// main.ts calls it for `npm start`; integration tests call it to run the real app in-process.
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
+import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
+import { createCustomerBot } from './bots/customer/customer-bot.js';
+import type { BrandSettings } from './bots/customer/turn-context.js';
+import type { Config } from './config.js';
+import { LANGUAGES, type Language } from './core/conversation/index.js';
+import { brandExists, seedDemoData } from './core/demo/index.js';
+import { systemClock, type Clock, type CoreDeps } from './core/shared/index.js';
+import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
+import { createNlu } from './nlu/index.js';
+import { eq } from 'drizzle-orm';
+
+/** A running application. */
+export interface RunningApp {
+  server: FastifyInstance;
+  /** Base URL the HTTP server listens on. */
+  url: string;
+  db: DbHandle;
+  telegram?: TelegramChannel;
+  stop(): Promise<void>;
+}
+
+/** Options tests use to reach into the wiring (a fixed clock, a quiet logger). */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Creates the logger: JSON lines, secrets and personal data redacted by field name. */
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: ['phone', '*.phone', 'email', '*.email', 'text', '*.text', 'name', '*.name', 'token', '*.token', 'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]'],
+      censor: '[masked]',
+    },
+  });
+}
+
+/** Opens the database (migrating it), seeds demo data when asked, and returns the core deps. */
+export async function openData(config: Config, logger: Logger, clock: Clock): Promise<{ db: DbHandle; deps: CoreDeps }> {
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : join(config.DATA_DIR, 'pglite') });
+  await migrateDb(db);
+  const deps: CoreDeps = { db: db.db, clock, log: logger };
+  const exists = await brandExists(deps, config.BRAND_ID);
+  // "auto": seed on the first embedded start only, so a production database is never filled with samples.
+  const seed = config.SEED_DEMO_DATA === 'always' || (config.SEED_DEMO_DATA === 'auto' && !config.DATABASE_URL && !exists);
+  if (seed) {
+    const result = await seedDemoData(deps, config.BRAND_ID);
+    logger.info({ ...result }, 'demo data seeded');
+  } else if (!exists) {
+    await db.db.insert(schema.brands).values({ id: config.BRAND_ID, name: config.BRAND_ID }).onConflictDoNothing();
+  }
+  return { db, deps };
+}
+
+/** Starts everything: database, NLU, customer bot, channels and the HTTP server. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const { db, deps } = await openData(config, logger, clock);
+
+  const started = Date.now();
+  const nlu = createNlu();
+  logger.info({ ms: Date.now() - started }, 'intent model trained');
+
+  const [brandRow] = await db.db.select().from(schema.brands).where(eq(schema.brands.id, config.BRAND_ID));
+  const defaultLanguage = (LANGUAGES as readonly string[]).includes(brandRow?.defaultLanguage ?? '') ? (brandRow!.defaultLanguage as Language) : 'en';
+  const brand: BrandSettings = {
+    id: config.BRAND_ID,
+    country: brandRow?.country ?? 'AE',
+    defaultLanguage,
+    termsVersion: config.TERMS_VERSION,
+    marketingWordingVersion: config.MARKETING_WORDING_VERSION,
+  };
+  const sink = createCustomerBot({ ...deps, brand, nlu });
+
+  const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis.on('error', (err: Error) => logger.warn({ reason: err.message }, 'redis connection problem'));
+    await redis.connect().catch((err: Error) => logger.warn({ reason: err.message }, 'redis not reachable at start'));
+    const client = redis;
+    readiness.push({ name: 'redis', check: async () => void (await client.ping()) });
+  }
+
+  const plugins: FastifyPluginAsync[] = [];
+  let telegram: TelegramChannel | undefined;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    telegram = createTelegramChannel({
+      token: config.TELEGRAM_BOT_TOKEN,
+      ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+      sink,
+      log: logger,
+    });
+    if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
+      plugins.push(telegram.webhookRoute(config.TELEGRAM_WEBHOOK_SECRET, new URL(config.TELEGRAM_WEBHOOK_URL).pathname));
+    }
+  }
+
+  const server = await buildServer({ logger, deps, brandId: config.BRAND_ID, sink, readiness, plugins });
+  const address = await server.listen({ host: config.HOST, port: config.PORT });
+  const url = address.replace('[::1]', 'localhost');
+
+  if (telegram) {
+    if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
+      await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET);
+      logger.info({ path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname }, 'telegram webhook registered');
+    } else {
+      await telegram.startPolling();
+      logger.info({}, 'telegram long polling started');
+    }
+  }
+
+  let stopped = false;
+  return {
+    server,
+    url,
+    db,
+    ...(telegram ? { telegram } : {}),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Stop taking work first, then let in-flight work finish, then close connections.
+      await telegram?.stop();
+      await server.close();
+      redis?.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// The customer bot as an InboundSink: one database transaction per message, so the stored message, the
+// dialogue state, any domain writes and the stored replies commit together or not at all.
+import { detectLanguage } from '../../nlu/index.js';
+import {
+  LANGUAGES,
+  lockConversation,
+  markDelivery,
+  recordInbound,
+  recordOutbound,
+  repliesTo,
+  saveConversation,
+  type InboundMessage,
+  type InboundSink,
+  type Language,
+  type Reply,
+  type TurnResult,
+} from '../../core/conversation/index.js';
+import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
+import type { CoreDeps } from '../../core/shared/index.js';
+import { enrollmentForm } from './features/enrollment.js';
+import { currentField } from './forms/form-engine.js';
+import { catalogs } from './i18n/index.js';
+import { route } from './router.js';
+import { say, type BrandSettings, type ConversationState, type IntentRecognizer, type TurnContext } from './turn-context.js';
+
+/** What the customer bot is built from. */
+export interface CustomerBotDeps extends CoreDeps {
+  brand: BrandSettings;
+  nlu: IntentRecognizer;
+}
+
+/** Creates the customer bot. */
+export function createCustomerBot(deps: CustomerBotDeps): InboundSink {
+  return {
+    handle: (msg) => handleMessage(deps, msg),
+    recordDelivery: (id, outcome) => markDelivery(deps, id, outcome),
+  };
+}
+
+async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promise<TurnResult> {
+  const log = deps.log.child({ channel: msg.channel, platformMessageId: msg.platformMessageId });
+  return deps.db.transaction(async (tx) => {
+    const txDeps: CoreDeps = { db: tx, clock: deps.clock, log };
+    const { customer } = await resolveCustomer(txDeps, {
+      brandId: deps.brand.id,
+      channel: msg.channel,
+      externalId: msg.externalUserId,
+      displayName: msg.displayName,
+    });
+    const conversation = await lockConversation(txDeps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId, customerId: customer.id });
+    const inbound = await recordInbound(txDeps, { brandId: deps.brand.id, conversationId: conversation.id, msg });
+    if (inbound.duplicate) {
+      log.info({}, 'duplicate delivery ignored');
+      return { duplicate: true, replies: await repliesTo(txDeps, inbound.id) };
+    }
+    // A person has taken over this conversation: store the message for them and say nothing.
+    if (conversation.mode === 'agent') return { duplicate: false, replies: [] };
+
+    const state = structuredClone(conversation.state) as ConversationState;
+    const startLang = (conversation.language as Language | null) ?? (customer.language as Language | null);
+    const lang = chooseLanguage(msg, state, startLang, deps.brand.defaultLanguage);
+    const ctx: TurnContext = {
+      deps: txDeps,
+      brand: deps.brand,
+      nlu: deps.nlu,
+      msg,
+      text: (msg.text ?? '').trim(),
+      customer,
+      state,
+      lang,
+      t: catalogs[lang],
+      isMember: false,
+    };
+
+    let replies: Reply[];
+    try {
+      // A savepoint: if a feature fails half-way, its writes roll back and the customer still gets an answer.
+      replies = await tx.transaction(async (inner) => {
+        ctx.deps = { ...txDeps, db: inner };
+        return route(ctx);
+      });
+    } catch (err) {
+      log.error({ err: errorSummary(err) }, 'turn failed; replying with an apology');
+      replies = [say(ctx, ctx.t.somethingWentWrong)];
+      ctx.state = structuredClone(conversation.state);
+    }
+    const outbound = await recordOutbound(txDeps, {
+      brandId: deps.brand.id,
+      conversationId: conversation.id,
+      channel: msg.channel,
+      inReplyTo: inbound.id,
+      replies,
+    });
+    await saveConversation(txDeps, conversation.id, { state: { ...ctx.state }, language: ctx.lang });
+    if (customer.language !== ctx.lang) await updateCustomer(txDeps, customer.id, { language: ctx.lang });
+    return { duplicate: false, replies: outbound };
+  });
+}
+
+/**
+ * The language to answer in: the one remembered, unless the customer clearly writes in another script
+ * (a few letters at least; a name typed in Latin letters by a Chinese speaker is not a switch).
+ */
+function chooseLanguage(msg: InboundMessage, state: ConversationState, remembered: Language | null, fallback: Language): Language {
+  const text = msg.text?.trim() ?? '';
+  const detected = text ? detectLanguage(text) : null;
+  const hint = msg.languageHint?.slice(0, 2).toLowerCase() as Language | undefined;
+  if (!remembered) return detected ?? (hint && LANGUAGES.includes(hint) ? hint : fallback);
+  if (!detected || detected === remembered) return remembered;
+  const inNameField = currentField(state, enrollmentForm)?.name === 'name';
+  const letters = text.replace(/[^\p{L}]/gu, '').length;
+  const clear = detected === 'zh' ? letters >= 2 : letters >= 3;
+  return clear && !inNameField ? detected : remembered;
+}
+
+function errorSummary(err: unknown): { name: string; message: string } {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,29 @@
+import { getBalance, type TierDef } from '../../../core/loyalty/index.js';
+import type { Reply } from '../../../core/conversation/index.js';
+import { menuReply, say, type TurnContext } from '../turn-context.js';
+
+/** Localized tier name, falling back to English then the code. */
+export function tierLabel(ctx: TurnContext, tier: TierDef): string {
+  return tier.name[ctx.lang] ?? tier.name.en ?? tier.code;
+}
+
+/** The member's balance, or an invitation to join for non-members. */
+export async function balanceReplies(ctx: TurnContext): Promise<Reply[]> {
+  const view = await getBalance(ctx.deps, ctx.customer.id);
+  if (!view) {
+    // Mid-enrollment the sign-up is already under way: no second "join" button.
+    return [say(ctx, ctx.t.notMember, ctx.state.form ? {} : { buttons: [{ label: ctx.t.buttons.join, payload: 'intent:enroll' }] })];
+  }
+  return [
+    menuReply(
+      ctx,
+      ctx.t.balance({
+        points: view.points,
+        tierName: tierLabel(ctx, view.tier),
+        memberCode: view.memberCode,
+        next: view.next ? { tierName: tierLabel(ctx, view.next.tier), pointsNeeded: view.next.pointsNeeded } : null,
+        expiring: view.expiring.points > 0 && view.expiring.firstDate ? { points: view.expiring.points, date: view.expiring.firstDate } : null,
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,73 @@
+import { formatDate, formatPoints, type Catalog } from './catalog.js';
+
+/** English. */
+export const en: Catalog = {
+  languageName: 'English',
+  greeting: (name) => `Hi${name ? ` ${name}` : ''}! 👋 I'm the Loyalty Club assistant. I can sign you up, show your points and more.`,
+  menuPrompt: 'What would you like to do?',
+  skipWords: ['skip', 'skip it', 'later', 'not now', 'no phone'],
+  buttons: {
+    join: 'Join the club',
+    balance: 'My points',
+    language: 'Language',
+    help: 'Help',
+    yes: 'Yes',
+    no: 'No',
+    accept: 'I accept',
+    decline: 'No thanks',
+    skip: 'Skip',
+    cancel: 'Cancel',
+    shareContact: '📱 Share my number',
+    optIn: 'Yes, send me offers',
+    optOut: 'No offers',
+  },
+  help:
+    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
+  fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
+  tooLong: 'That message is too long for me to read. Could you tell me in a sentence or two?',
+  media: "Thanks! I can't look at photos, stickers or voice messages yet — could you type your question?",
+  emojiOnly: '😊 How can I help you today?',
+  somethingWentWrong: 'Sorry, something went wrong on my side. Please try again in a moment.',
+  thanks: "You're welcome! Anything else I can do for you?",
+  goodbye: 'Goodbye, and see you soon! 👋',
+  chooseLanguage: 'Please choose your language:',
+  languageSet: "OK, I'll speak English from now on.",
+  enroll: {
+    intro: "Great, let's get you into the Loyalty Club! It takes less than a minute.",
+    askName: "What's your full name?",
+    invalidName: 'Please type your name using letters (up to 80 characters).',
+    askBirthday: "What's your date of birth? For example 1990-03-12 or 12/03/1990.",
+    birthdayError: (reason) =>
+      ({
+        unrecognized: "I couldn't read that date. Please write it like 1990-03-12 or 12/03/1990.",
+        impossible: "That date doesn't exist. Please check the day and month.",
+        future: "That date is in the future. Please enter your date of birth.",
+        too_old: 'That seems too long ago. Please check the year.',
+        too_young: 'Sorry, you need to be at least 13 years old to join.',
+      })[reason],
+    askPhone: 'What is your mobile number (with country code)? You can tap the button to share it, type it, or skip.',
+    invalidPhone: "That doesn't look like a valid mobile number. Please include the country code, e.g. +971 50 123 4567, or tap Skip.",
+    phoneFromContact: (phone) => `Thanks, I've got your number ${phone}.`,
+    askTerms: (version) =>
+      `Do you accept the Loyalty Club terms (version ${version})? In short: you earn points on purchases, points expire 12 months after they are earned, and we keep your details to run the programme.`,
+    termsDeclined: 'No problem. You need to accept the terms to join, so I have stopped here. You can join any time by saying "join".',
+    askMarketing: 'Would you like to receive offers and news from us in this chat? This is optional, and you can stop any time by sending STOP.',
+    answerYesNo: 'Please answer with the buttons, or say yes or no.',
+    welcome: (name, code, tier) => `Welcome to the club, ${name}! 🎉 Your member number is ${code}. You're starting at ${tier} with 0 points.`,
+    marketingConfirmed: (optedIn) =>
+      optedIn ? "You'll get our offers here. Send STOP any time to opt out." : "We won't send you offers. You can change that any time.",
+    alreadyMember: (code) => `You're already a member (member number ${code}). Here is your balance:`,
+    cancelled: "OK, I've cancelled the sign-up. Nothing was saved.",
+    resume: "Now, back to your sign-up:",
+  },
+  nothingToCancel: "There's nothing to cancel.",
+  balance: (b) => {
+    const lines = [`You have ${formatPoints(b.points, 'en')} points.`, `Tier: ${b.tierName}.`];
+    if (b.next) lines.push(`${formatPoints(b.next.pointsNeeded, 'en')} more points to reach ${b.next.tierName}.`);
+    else lines.push("You're at our top tier. Thank you!");
+    if (b.expiring) lines.push(`⏳ ${formatPoints(b.expiring.points, 'en')} points expire on ${formatDate(b.expiring.date, 'en')}.`);
+    lines.push(`Member number: ${b.memberCode}`);
+    return lines.join('\n');
+  },
+  notMember: "You're not a member yet. Would you like to join? It takes less than a minute.",
+};

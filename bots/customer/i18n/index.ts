@@ -1,0 +1,16 @@
+import type { Language } from '../../../core/conversation/index.js';
+import { ar } from './ar.js';
+import type { Catalog } from './catalog.js';
+import { en } from './en.js';
+import { zh } from './zh.js';
+
+/** The message catalogs, one per language. */
+export const catalogs: Record<Language, Catalog> = { en, ar, zh };
+
+/** Text direction of a language. */
+export function directionOf(lang: Language): 'ltr' | 'rtl' {
+  return lang === 'ar' ? 'rtl' : 'ltr';
+}
+
+export { formatDate, formatPoints, LOCALES } from './catalog.js';
+export type { Catalog, BalanceText, BirthdayError } from './catalog.js';

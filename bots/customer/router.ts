@@ -1,0 +1,105 @@
+// Decides what one customer message means and which feature answers it. Buttons and /commands are exact;
+// free text goes through the intent recognizer; an open form gets the message first.
+import { LANGUAGES, type Language, type Reply } from '../../core/conversation/index.js';
+import { findAccount } from '../../core/loyalty/index.js';
+import { balanceReplies } from './features/balance.js';
+import { enrollmentForm } from './features/enrollment.js';
+import { reaskCurrent, startForm, stepForm } from './forms/form-engine.js';
+import { catalogs } from './i18n/index.js';
+import { menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
+
+/** Longest text the bot reads; longer messages get a polite "too long". */
+export const MAX_TEXT_LENGTH = 2_000;
+
+const COMMANDS: Record<string, string> = {
+  start: 'greeting',
+  menu: 'help',
+  help: 'help',
+  join: 'enroll',
+  enroll: 'enroll',
+  balance: 'balance',
+  points: 'balance',
+  language: 'language',
+  cancel: 'cancel',
+};
+
+/** Buttons and commands are certain; text is classified. */
+export function understand(ctx: TurnContext): Understood {
+  const payload = ctx.msg.payload;
+  if (payload === 'start') return { intent: 'greeting', confidence: 1 };
+  if (payload === 'form:cancel') return { intent: 'cancel', confidence: 1 };
+  if (payload?.startsWith('intent:')) return { intent: payload.slice('intent:'.length), confidence: 1 };
+  const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
+  if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
+  if (!ctx.text) return { intent: 'none', confidence: 0 };
+  return ctx.nlu.classify(ctx.text);
+}
+
+/** Produces the replies for one message. Mutates `ctx.state` and `ctx.lang`; the caller persists them. */
+export async function route(ctx: TurnContext): Promise<Reply[]> {
+  const { msg } = ctx;
+  ctx.isMember = (await findAccount(ctx.deps, ctx.customer.id)) !== undefined;
+
+  const chosen = msg.payload?.startsWith('lang:') ? (msg.payload.slice(5) as Language) : null;
+  if (chosen && LANGUAGES.includes(chosen)) {
+    setLanguage(ctx, chosen);
+    return withFormResumed(ctx, [say(ctx, ctx.t.languageSet)]);
+  }
+
+  if (msg.media && !ctx.text && !msg.contact) return withFormResumed(ctx, [say(ctx, ctx.t.media)]);
+  if (ctx.text.length > MAX_TEXT_LENGTH) return withFormResumed(ctx, [say(ctx, ctx.t.tooLong)]);
+  // Emoji, punctuation or nothing at all: nothing to understand, but never silence.
+  if (!msg.payload && !msg.contact && !/[\p{L}\p{N}]/u.test(ctx.text)) {
+    return withFormResumed(ctx, [ctx.text ? say(ctx, ctx.t.emojiOnly) : say(ctx, ctx.t.fallback)]);
+  }
+
+  const understood = understand(ctx);
+  if (ctx.state.form?.id === enrollmentForm.id) {
+    return stepForm(ctx, enrollmentForm, understood, (c, u) => answerIntent(c, u));
+  }
+  if (ctx.state.form) delete ctx.state.form; // a form this version no longer knows
+  return answerIntent(ctx, understood);
+}
+
+/** Answers an intent outside any form. */
+async function answerIntent(ctx: TurnContext, understood: Understood): Promise<Reply[]> {
+  if (understood.intent !== 'none') ctx.state.misunderstood = 0;
+  switch (understood.intent) {
+    case 'greeting':
+      return [say(ctx, ctx.t.greeting(ctx.customer.name)), menuReply(ctx)];
+    case 'help':
+      return [menuReply(ctx, ctx.t.help)];
+    case 'enroll':
+      if (ctx.isMember) {
+        const account = await findAccount(ctx.deps, ctx.customer.id);
+        return [say(ctx, ctx.t.enroll.alreadyMember(account!.memberCode)), ...(await balanceReplies(ctx))];
+      }
+      return startForm(ctx, enrollmentForm);
+    case 'balance':
+      return balanceReplies(ctx);
+    case 'language':
+      return [languageMenu(ctx)];
+    case 'cancel':
+      return [menuReply(ctx, ctx.t.nothingToCancel)];
+    case 'thanks':
+      return [menuReply(ctx, ctx.t.thanks)];
+    case 'goodbye':
+      return [say(ctx, ctx.t.goodbye)];
+    default:
+      // affirm/deny outside a form, and anything not understood.
+      ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
+      return [menuReply(ctx, ctx.t.fallback)];
+  }
+}
+
+/** The language menu: each language named in itself. */
+function languageMenu(ctx: TurnContext): Reply {
+  return say(ctx, ctx.t.chooseLanguage, { buttons: LANGUAGES.map((l) => ({ label: catalogs[l].languageName, payload: `lang:${l}` })) });
+}
+
+/** Adds the open form's current question after `replies`, or else the menu buttons to the last reply. */
+function withFormResumed(ctx: TurnContext, replies: Reply[]): Reply[] {
+  if (ctx.state.form) return [...replies, ...reaskCurrent(ctx, enrollmentForm)];
+  const last = replies.at(-1);
+  return last && !last.buttons ? [...replies.slice(0, -1), menuReply(ctx, last.text)] : replies;
+}

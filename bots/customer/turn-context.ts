@@ -1,0 +1,81 @@
+import type { InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
+import type { Customer } from '../../core/customers/index.js';
+import type { CoreDeps } from '../../core/shared/index.js';
+import { catalogs, directionOf, type Catalog } from './i18n/index.js';
+
+/** What the bot knows about the brand it speaks for. */
+export interface BrandSettings {
+  id: string;
+  /** ISO country used to read phone numbers typed without a country code. */
+  country: string;
+  defaultLanguage: Language;
+  termsVersion: string;
+  marketingWordingVersion: string;
+}
+
+/** The intent recognizer the bot uses (nlu/ provides it); `none` means not understood. */
+export interface IntentRecognizer {
+  classify(text: string): { intent: string; confidence: number };
+}
+
+/** The state of an unfinished form, stored in the conversation. */
+export interface FormState {
+  id: string;
+  field: number;
+  values: Record<string, string | boolean | null>;
+}
+
+/** Dialogue state kept in `conversations.state` (JSON). */
+export interface ConversationState {
+  form?: FormState;
+  /** Consecutive messages the bot did not understand. */
+  misunderstood?: number;
+}
+
+/** A recognized intent with its confidence (1 for buttons and commands). */
+export interface Understood {
+  intent: string;
+  confidence: number;
+}
+
+/** Everything a feature needs to answer one message. `deps.db` is the turn's transaction. */
+export interface TurnContext {
+  deps: CoreDeps;
+  brand: BrandSettings;
+  nlu: IntentRecognizer;
+  msg: InboundMessage;
+  /** The message text, trimmed ('' when there is none). */
+  text: string;
+  customer: Customer;
+  state: ConversationState;
+  lang: Language;
+  t: Catalog;
+  isMember: boolean;
+}
+
+/** Switches the turn to another language (catalog included). */
+export function setLanguage(ctx: TurnContext, lang: Language): void {
+  ctx.lang = lang;
+  ctx.t = catalogs[lang];
+}
+
+/** A reply in the turn's language and direction. */
+export function say(ctx: TurnContext, text: string, extra: Partial<Omit<Reply, 'text' | 'dir'>> = {}): Reply {
+  return { text, dir: directionOf(ctx.lang), ...extra };
+}
+
+/** The main menu buttons; "join" only for people who are not members yet. */
+export function menuButtons(ctx: TurnContext): QuickReply[] {
+  const b = ctx.t.buttons;
+  return [
+    ...(ctx.isMember ? [] : [{ label: b.join, payload: 'intent:enroll' }]),
+    { label: b.balance, payload: 'intent:balance' },
+    { label: b.language, payload: 'intent:language' },
+    { label: b.help, payload: 'intent:help' },
+  ];
+}
+
+/** A reply carrying the main menu. */
+export function menuReply(ctx: TurnContext, text: string = ctx.t.menuPrompt): Reply {
+  return say(ctx, text, { buttons: menuButtons(ctx) });
+}

@@ -1,0 +1,48 @@
+// Entry point: `npm start` runs the app; `npm run seed` loads the demo data and exits.
+import { createLogger, openData, startApp } from './app.js';
+import { ConfigError, loadConfig, redactConfig, type Config } from './config.js';
+import { systemClock } from './core/shared/index.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config);
+  if (process.argv[2] === 'seed') {
+    const { db } = await openData({ ...config, SEED_DEMO_DATA: 'always' }, logger, systemClock);
+    await db.close();
+    return;
+  }
+  logger.info({ config: redactConfig(config) }, 'starting');
+  const app = await startApp(config, { logger });
+  const embedded = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`;
+  process.stdout.write(`\n  Loyalty Club bot is running on ${embedded}.\n  Open ${app.url}/ to chat with it.\n\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+await main();

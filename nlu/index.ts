@@ -1,0 +1,88 @@
+// Public API of the NLU: intent classification, language detection, text normalization and the
+// enrollment-form entity parsers. Everything else in nlu/ is an implementation detail.
+import type { Language } from '../core/conversation/message.js';
+import type { IntentClassifierJSON } from './classifier.js';
+import { IntentClassifier, trainClassifier } from './classifier.js';
+import type { Intent, NluIntent } from './intents.js';
+import { INTENTS, OUT_OF_SCOPE_LABEL } from './intents.js';
+import { detectLanguage } from './language.js';
+import { normalizeText } from './normalize.js';
+import { loadTrainingData } from './training-data.js';
+
+export type { Intent, NluIntent } from './intents.js';
+export { INTENTS } from './intents.js';
+export { detectLanguage } from './language.js';
+export { normalizeText, toLatinDigits } from './normalize.js';
+export type { BirthdayResult } from './entities/date.js';
+export { parseBirthday } from './entities/date.js';
+export type { PhoneResult } from './entities/phone.js';
+export { parsePhone } from './entities/phone.js';
+export type { IntentClassifierJSON } from './classifier.js';
+
+/** What the NLU made of one message. */
+export interface NluResult {
+  /** The intent, or `'none'` when the model is not confident enough to act on it. */
+  intent: NluIntent;
+  /** The model's probability for its best intent (also when `intent` is `'none'`). */
+  confidence: number;
+  /** The script-based language of the message; null when it has no letters. */
+  language: Language | null;
+}
+
+/** A trained NLU, ready to classify messages. */
+export interface Nlu {
+  /** Classifies one message. */
+  classify(text: string): NluResult;
+  /** The trained model, for caching and passing back as `createNlu({ model })`. */
+  toJSON(): IntentClassifierJSON;
+}
+
+/** Settings for createNlu; the defaults suit the bundled training data. */
+export interface NluOptions {
+  /** Directory of `<language>.yml` training files (default: nlu/data). */
+  dataDir?: string;
+  /** A model from `Nlu.toJSON()`; when given, nothing is loaded or trained. */
+  model?: IntentClassifierJSON;
+  /** Below this probability the intent is `'none'`. */
+  minConfidence?: number;
+  /** Below this gap between the best and second-best probability the intent is `'none'`. */
+  minMargin?: number;
+}
+
+// Chosen with `npm run nlu:train` on the held-out lists in evaluation.ts: the lowest values
+// that send every out-of-scope message to 'none' while keeping every held-out paraphrase.
+/** Default confidence threshold below which classify returns `'none'`. */
+export const DEFAULT_MIN_CONFIDENCE = 0.45;
+/** Default top-2 margin below which classify returns `'none'`. */
+export const DEFAULT_MIN_MARGIN = 0.1;
+
+/** Loads the training data, trains one classifier over all languages (or loads `model`) and returns the NLU. */
+export function createNlu(options: NluOptions = {}): Nlu {
+  const classifier = options.model
+    ? IntentClassifier.fromJSON(options.model)
+    : trainClassifier(
+        loadTrainingData(options.dataDir).map((e) => ({ text: normalizeText(e.text), intent: e.intent })),
+      );
+  const unknown = classifier.labels.filter((label) => !isIntent(label) && label !== OUT_OF_SCOPE_LABEL);
+  if (unknown.length > 0) throw new Error(`createNlu: model has unknown intents: ${unknown.join(', ')}`);
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const minMargin = options.minMargin ?? DEFAULT_MIN_MARGIN;
+
+  return {
+    classify(text: string): NluResult {
+      const language = detectLanguage(text);
+      const normalized = normalizeText(text);
+      if (normalized === '') return { intent: 'none', confidence: 0, language };
+      const { intent, confidence, ranking } = classifier.predict(normalized);
+      const margin = confidence - (ranking[1]?.confidence ?? 0);
+      // An out-of-scope prediction is 'none' too; a close second place for it lowers the margin.
+      const sure = confidence >= minConfidence && margin >= minMargin && isIntent(intent);
+      return { intent: sure ? intent : 'none', confidence, language };
+    },
+    toJSON: () => classifier.toJSON(),
+  };
+}
+
+function isIntent(value: string): value is Intent {
+  return (INTENTS as readonly string[]).includes(value);
+}
