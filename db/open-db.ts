@@ -48,7 +48,7 @@ export async function openDb(config: DbConfig): Promise<DbHandle> {
       ping: async () => {
         await pool.query('select 1');
       },
-      close: () => pool.end(),
+      close: once(() => pool.end()),
     };
   }
   const dataDir = config.dataDir ?? 'memory://';
@@ -63,6 +63,12 @@ export async function openDb(config: DbConfig): Promise<DbHandle> {
     },
     close: () => client.close(),
   };
+}
+
+// Closing twice (a test's cleanup after the app's own shutdown) is harmless rather than an error.
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
 }
 
 /** Applies the committed drizzle-kit migrations; safe to run at every start. */

@@ -108,11 +108,13 @@ describe('Telegram channel with long polling', () => {
 
   it('answers a duplicate button press too, without a second turn', async () => {
     const channel = createTelegramChannel({ token: fake.token, apiRoot: fake.url, sink, log: silentLogger, botInfo: fake.botInfo });
-    fake.failNext('editMessageReplyMarkup', { error_code: 400, description: 'Bad Request: message is not modified' });
     await channel.handleUpdate(callbackUpdate(1005, 'cbq-2', 'menu:rewards'));
+    // The keyboard is already gone; Telegram says so, and that must not matter.
+    fake.failNext('editMessageReplyMarkup', { error_code: 400, description: 'Bad Request: message is not modified' });
     await channel.handleUpdate(callbackUpdate(1005, 'cbq-2', 'menu:rewards'));
 
     expect(fake.callsTo('answerCallbackQuery')).toHaveLength(2);
+    expect(fake.callsTo('editMessageReplyMarkup')).toHaveLength(2);
     expect(sink.processed).toHaveLength(1);
     expect(fake.callsTo('sendMessage')).toHaveLength(1);
     // No getMe: botInfo was given.
@@ -131,6 +133,8 @@ describe('Telegram channel with long polling', () => {
 
     expect(sink.received).toEqual([]);
     expect(fake.callsTo('answerCallbackQuery')).toHaveLength(1);
+    // Team chats are not ours to tidy yet: the group's keyboard stays.
+    expect(fake.callsTo('editMessageReplyMarkup')).toHaveLength(0);
     expect(fake.callsTo('sendMessage')).toHaveLength(0);
   });
 
@@ -222,6 +226,26 @@ describe('Telegram channel with long polling', () => {
     );
     expect(logs.text()).not.toContain('Secret offer');
     expect(logs.text()).not.toContain('501234567');
+  });
+
+  it('fails startPolling with an AUTH ChannelError when the token is wrong', async () => {
+    const channel = createTelegramChannel({ token: '1:revoked', apiRoot: fake.url, sink, log: silentLogger });
+    await expect(channel.startPolling()).rejects.toMatchObject({ name: 'ChannelError', code: 'AUTH' });
+    await channel.stop();
+  });
+
+  it('logs and clears a polling loop that another instance took over, so it can be started again', async () => {
+    const logs = captureLogger();
+    const channel = await start({ log: logs.log });
+    await fake.waitForCalls('getUpdates', 1);
+    fake.failNext('getUpdates', { error_code: 409, description: 'Conflict: terminated by other getUpdates request' });
+    fake.queueUpdate(textUpdate(1016, 'wake the poll'));
+    await eventually(() =>
+      expect(logs.entries()).toContainEqual(expect.objectContaining({ msg: 'telegram polling stopped', code: 'UNKNOWN' })),
+    );
+    await channel.startPolling();
+    fake.queueUpdate(textUpdate(1017, 'after restart'));
+    await eventually(() => expect(sink.processed.map((m) => m.text)).toEqual(['wake the poll', 'after restart']));
   });
 
   it('stop() is harmless when not polling, and polling can be stopped promptly', async () => {

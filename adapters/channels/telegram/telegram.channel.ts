@@ -86,10 +86,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         if (part.primary) primaryId = messageId;
       } catch (err) {
         const failure = toChannelError(err);
-        log.warn(
-          { outboundId: out.id, code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message },
-          'telegram delivery failed',
-        );
+        const fields = { outboundId: out.id, code: failure.code, retryAfterMs: failure.retryAfterMs };
+        log.warn({ ...fields, part: index + 1, parts: parts.length, reason: failure.message }, 'telegram delivery failed');
         await recordDelivery(out.id, { error: failure.code });
         return failure.code;
       }
@@ -98,12 +96,15 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     return undefined;
   };
 
-  /** Stops the button spinner and removes the pressed keyboard, so an old menu cannot be replayed. Never throws. */
-  const settleCallbackQuery = async (query: CallbackQuery): Promise<void> => {
+  /**
+   * Stops the button spinner and, for presses we act on, removes the pressed keyboard: quick replies are one-shot
+   * (as on LINE and WhatsApp), so an old menu cannot be replayed out of context. Never throws.
+   */
+  const settleCallbackQuery = async (query: CallbackQuery, clearKeyboard: boolean): Promise<void> => {
     const message = query.message;
     const tasks: Promise<unknown>[] = [bot.api.answerCallbackQuery(query.id)];
     // date 0 marks a message too old for the bot to access, and so to edit.
-    if (message && message.date !== 0) {
+    if (clearKeyboard && message && message.date !== 0) {
       tasks.push(bot.api.editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }));
     }
     const results = await Promise.allSettled(tasks);
@@ -116,8 +117,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   };
 
   const handleUpdate = async (update: Update): Promise<void> => {
-    if (update.callback_query) await settleCallbackQuery(update.callback_query);
     const msg = toInboundMessage(update);
+    // Answered even when ignored or duplicate: otherwise the customer's button spins until Telegram gives up.
+    if (update.callback_query) await settleCallbackQuery(update.callback_query, msg !== null);
     if (!msg) {
       log.debug({ updateId: update.update_id }, 'telegram update ignored');
       return;
@@ -149,22 +151,36 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     handleUpdate,
     async startPolling() {
       if (polling) return;
-      await bot.init();
+      try {
+        await bot.init();
+      } catch (err) {
+        throw toChannelError(err);
+      }
+      if (polling) return; // a concurrent call won the race while we awaited init
       stopping = false;
       // bot.start resolves only when polling stops, so it runs in the background.
-      polling = bot
+      const run: Promise<void> = bot
         .start({ drop_pending_updates: false, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] })
         .catch((err: unknown) => {
           if (stopping) return;
-          log.error({ reason: toChannelError(err).message, code: toChannelError(err).code }, 'telegram polling stopped');
+          // Polling gives up only on 401 (token revoked) or 409 (another instance or a webhook took over).
+          const failure = toChannelError(err);
+          log.error({ code: failure.code, reason: failure.message }, 'telegram polling stopped');
+          if (polling === run) polling = undefined;
         });
+      polling = run;
     },
     async stop() {
       const running = polling;
       if (!running) return;
       stopping = true;
       polling = undefined;
-      await bot.stop();
+      try {
+        await bot.stop();
+      } catch (err) {
+        // Only the final offset confirmation failed: Telegram redelivers those updates and the sink dedupes them.
+        log.warn({ reason: toChannelError(err).message }, 'telegram polling offset not confirmed on stop');
+      }
       await running;
     },
     async setWebhook(url, secretToken) {

@@ -50,9 +50,7 @@ const phoneField: FormField = {
   // Telegram customers who already shared their own number are not asked again.
   skip: (ctx) => (ctx.customer.phone && ctx.customer.phoneVerified ? { value: `verified:${ctx.customer.phone}` } : null),
   accept: (ctx, { text, payload, contact, understood }): FieldOutcome => {
-    if (payload === 'form:skip' || understood.intent === 'deny' || ctx.t.skipWords.includes(text.toLocaleLowerCase())) {
-      return { kind: 'ok', value: null };
-    }
+    if (payload === 'form:skip' || understood.intent === 'deny') return { kind: 'ok', value: null };
     if (contact) {
       const parsed = parsePhone(contact.phone, ctx.brand.country as CountryCode);
       if (parsed.ok) {

@@ -55,15 +55,16 @@ export async function stepForm(ctx: TurnContext, spec: FormSpec, understood: Und
     delete ctx.state.form;
     return [];
   }
-  if (understood.intent === 'cancel' && understood.confidence >= INTERRUPT_CONFIDENCE) {
+  // Typing a button's label is the same as pressing it ("Skip", "略過"), and beats what the classifier thinks.
+  const payload = ctx.msg.payload ?? buttonTyped(ctx, field);
+  const cancels = payload === 'form:cancel' || (payload === undefined && understood.intent === 'cancel' && understood.confidence >= INTERRUPT_CONFIDENCE);
+  if (cancels) {
     delete ctx.state.form;
     return spec.cancelled(ctx);
   }
   const wantsOther = INTERRUPTING.has(understood.intent) && understood.confidence >= INTERRUPT_CONFIDENCE;
   if (wantsOther && field.freeText) return interruptAndResume(ctx, spec, field, understood, interrupt);
 
-  // Typing a button's label is the same as pressing it ("Skip", "略過").
-  const payload = ctx.msg.payload ?? buttonTyped(ctx, field);
   const outcome = field.accept(ctx, {
     text: ctx.text,
     understood,
@@ -97,10 +98,10 @@ export function currentField(state: ConversationState, spec: FormSpec): FormFiel
 function buttonTyped(ctx: TurnContext, field: FormField): string | undefined {
   const typed = ctx.text.toLocaleLowerCase();
   if (!typed) return undefined;
-  for (const reply of field.ask(ctx)) {
-    const hit = reply.buttons?.find((b) => b.label.toLocaleLowerCase() === typed);
-    if (hit) return hit.payload;
-  }
+  const buttons = field.ask(ctx).flatMap((r) => r.buttons ?? []);
+  const hit = buttons.find((b) => b.label.toLocaleLowerCase() === typed);
+  if (hit) return hit.payload;
+  if (ctx.t.skipWords.includes(typed) && buttons.some((b) => b.payload === 'form:skip')) return 'form:skip';
   return undefined;
 }
 
