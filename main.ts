@@ -1,9 +1,12 @@
 // Entry point: `npm start` runs the app; `npm run seed` loads the demo data and exits.
+import { existsSync } from 'node:fs';
 import { createLogger, openData, startApp } from './app.js';
 import { ConfigError, loadConfig, redactConfig, type Config } from './config.js';
 import { systemClock } from './core/shared/index.js';
 
 function readConfig(): Config {
+  // A .env file in the working directory is optional; real environment variables win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     return loadConfig(process.env);
   } catch (err) {
