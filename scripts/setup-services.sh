@@ -209,6 +209,15 @@ fi
 PGOPTIONS='-c client_min_messages=warning' psql_admin -d "$TEST_DB" -c 'CREATE EXTENSION IF NOT EXISTS vector'
 log "vector $(psql_admin -d "$TEST_DB" -tAc "SELECT extversion FROM pg_extension WHERE extname = 'vector'") enabled in $TEST_DB"
 
+# ---------------------------------------------------------------- browser for the page tests
+# Debian's chromium: playwright-core drives it; no browser is ever downloaded from elsewhere.
+if command -v chromium >/dev/null 2>&1; then
+  log "chromium is installed"
+else
+  log "installing Debian's chromium for the browser tests"
+  apt_install chromium
+fi
+
 log "ready. Export:"
 echo "TEST_DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$TEST_DB"
 echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
