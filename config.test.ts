@@ -124,10 +124,8 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TELEGRAM_WEBHOOK_URL: '' })).not.toThrow();
     });
 
-    // KNOWN BUG (reported): variables with a default do not get the preprocess that maps '' to undefined, so
-    // `PORT=` becomes port 0 (a random port), `HOST=` / `DATA_DIR=` / the versions become '', and the enums
-    // and BRAND_ID reject ''. Each should fall back to its default, as `docker run -e PORT=` or a blank .env line produce ''.
-    it.fails.each([
+    // `docker run -e PORT=` or a blank .env line produce '': each variable falls back to its default.
+    it.each([
       ['PORT', 3000],
       ['HOST', '127.0.0.1'],
       ['DATA_DIR', './data'],
