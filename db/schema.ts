@@ -31,6 +31,8 @@ export const brands = pgTable('brands', {
   /** ISO country used as the default region when a customer types a local phone number. */
   country: text('country').notNull().default('AE'),
   timezone: text('timezone').notNull().default('Asia/Dubai'),
+  /** The loyalty programme's settings (validated by core/loyalty/program.ts); {} means the defaults. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -45,6 +47,7 @@ export const stores = pgTable(
     city: text('city').notNull(),
     country: text('country').notNull(),
     timezone: text('timezone').notNull(),
+    currency: text('currency').notNull().default('AED'),
     createdAt: createdAt(),
   },
   (t) => [unique('stores_brand_code').on(t.brandId, t.code)],
@@ -168,6 +171,15 @@ export const loyaltyAccounts = pgTable(
     /** Points that count toward the tier (earned, not spent). */
     qualifyingPoints: integer('qualifying_points').notNull().default(0),
     tierCode: text('tier_code').notNull(),
+    /** A tier set by staff acts as a floor: reviews never downgrade below it. */
+    tierFloor: text('tier_floor'),
+    /** When a pending downgrade takes effect (grace period); null when none is pending. */
+    downgradeDueAt: timestamp('downgrade_due_at', { withTimezone: true }),
+    /** Points earned but still inside the return window: not spendable, not qualifying. */
+    pendingPoints: integer('pending_points').notNull().default(0),
+    referralCode: text('referral_code'),
+    referredByAccountId: uuid('referred_by_account_id'),
+    firstPurchaseAt: timestamp('first_purchase_at', { withTimezone: true }),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
     /** Channel the member enrolled on. */
     enrolledVia: text('enrolled_via').notNull(),
@@ -176,7 +188,9 @@ export const loyaltyAccounts = pgTable(
   (t) => [
     unique('loyalty_accounts_customer').on(t.customerId),
     unique('loyalty_accounts_member_code').on(t.memberCode),
+    unique('loyalty_accounts_referral_code').on(t.referralCode),
     check('loyalty_accounts_balance_nonneg', sql`${t.pointsBalance} >= 0`),
+    check('loyalty_accounts_pending_nonneg', sql`${t.pendingPoints} >= 0`),
   ],
 );
 
@@ -199,6 +213,7 @@ export const pointsLedger = pgTable(
   (t) => [
     unique('points_ledger_idempotency').on(t.idempotencyKey),
     index('points_ledger_account_time').on(t.accountId, t.createdAt),
+    index('points_ledger_reference').on(t.reference),
     check('points_ledger_kind', sql`${t.kind} in ('earn', 'redeem', 'adjust', 'expire', 'reverse', 'transfer_in', 'transfer_out', 'bonus')`),
     check('points_ledger_balance_nonneg', sql`${t.balanceAfter} >= 0`),
   ],
@@ -231,15 +246,243 @@ export const rewards = pgTable(
     name: jsonb('name').$type<LocalizedText>().notNull(),
     description: jsonb('description').$type<LocalizedText>().notNull().default({}),
     costPoints: integer('cost_points').notNull(),
+    /** Units left; null means unlimited. */
     stock: integer('stock'),
+    /** Lowest tier that may redeem it; null means every member. */
+    minTierCode: text('min_tier_code'),
+    /** How many times one member may redeem it; null means no limit. */
+    perMemberLimit: integer('per_member_limit'),
+    validFrom: timestamp('valid_from', { withTimezone: true }),
+    validTo: timestamp('valid_to', { withTimezone: true }),
+    /** How long an issued voucher stays valid. */
+    voucherValidDays: integer('voucher_valid_days').notNull().default(30),
+    /** For discount vouchers: the value in minor units (or null for a percentage or an item). */
+    valueMinor: integer('value_minor'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
     unique('rewards_brand_code').on(t.brandId, t.code),
     check('rewards_cost_positive', sql`${t.costPoints} > 0`),
+    check('rewards_stock_nonneg', sql`${t.stock} is null or ${t.stock} >= 0`),
   ],
 );
+
+/** What is left of each positive ledger entry; spending consumes the soonest-expiring lots first. */
+export const pointLots = pgTable(
+  'point_lots',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: uuid('account_id').notNull().references(() => loyaltyAccounts.id),
+    ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }).notNull().references(() => pointsLedger.id),
+    points: integer('points').notNull(),
+    remaining: integer('remaining').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('point_lots_account_open').on(t.accountId, t.expiresAt).where(sql`${t.remaining} > 0`),
+    index('point_lots_expiry_open').on(t.expiresAt).where(sql`${t.remaining} > 0`),
+    check('point_lots_remaining_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.points}`),
+  ],
+);
+
+/** Points from a purchase held for the return window before they can be spent or count for the tier. */
+export const pendingPoints = pgTable(
+  'pending_points',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: uuid('account_id').notNull().references(() => loyaltyAccounts.id),
+    transactionId: uuid('transaction_id').notNull(),
+    points: integer('points').notNull(),
+    releaseAt: timestamp('release_at', { withTimezone: true }).notNull(),
+    /** 'pending' | 'released' | 'cancelled' (refunded inside the window). */
+    status: text('status').notNull().default('pending'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('pending_points_due').on(t.releaseAt).where(sql`${t.status} = 'pending'`),
+    index('pending_points_transaction').on(t.transactionId),
+    check('pending_points_positive', sql`${t.points} >= 0`),
+  ],
+);
+
+/** A purchase reported by a store's POS; unique per store and external id (retries are idempotent). */
+export const posTransactions = pgTable(
+  'pos_transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    storeId: uuid('store_id').notNull().references(() => stores.id),
+    externalId: text('external_id').notNull(),
+    /** Hash of the request as first received: a replay with other contents is refused. */
+    contentHash: text('content_hash').notNull(),
+    customerId: uuid('customer_id').references(() => customers.id),
+    accountId: uuid('account_id').references(() => loyaltyAccounts.id),
+    /** E.164 phone given at the till when no member matched; the purchase is attached when they enroll. */
+    phone: text('phone'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    currency: text('currency').notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
+    lines: jsonb('lines').$type<Array<Record<string, unknown>>>().notNull(),
+    pointsEarned: integer('points_earned').notNull().default(0),
+    pointsReversed: integer('points_reversed').notNull().default(0),
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    earning: jsonb('earning').$type<Array<Record<string, unknown>>>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('pos_transactions_store_external').on(t.storeId, t.externalId),
+    index('pos_transactions_account_time').on(t.accountId, t.occurredAt),
+    index('pos_transactions_unmatched_phone').on(t.brandId, t.phone).where(sql`${t.accountId} is null`),
+    check('pos_transactions_total_nonneg', sql`${t.totalMinor} >= 0`),
+    check('pos_transactions_refund_range', sql`${t.refundedMinor} >= 0 and ${t.refundedMinor} <= ${t.totalMinor}`),
+  ],
+);
+
+/** A refund of (part of) a POS transaction and the points it reversed. */
+export const posRefunds = pgTable(
+  'pos_refunds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    transactionId: uuid('transaction_id').notNull().references(() => posTransactions.id),
+    externalId: text('external_id').notNull(),
+    contentHash: text('content_hash').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    pointsReversed: integer('points_reversed').notNull(),
+    /** Points that should have been reversed but were already spent (the balance never goes below zero). */
+    shortfallPoints: integer('shortfall_points').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('pos_refunds_transaction_external').on(t.transactionId, t.externalId), check('pos_refunds_amount_positive', sql`${t.amountMinor} > 0`)],
+);
+
+/** Earning rules beyond the base rate: product/category multipliers, campaigns, fixed bonuses. */
+export const earningRules = pgTable(
+  'earning_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    priority: integer('priority').notNull().default(0),
+    stackable: boolean('stackable').notNull().default(false),
+    multiplierPercent: integer('multiplier_percent'),
+    bonusPoints: integer('bonus_points'),
+    conditions: jsonb('conditions').$type<Record<string, unknown>>().notNull().default({}),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('earning_rules_brand_active').on(t.brandId).where(sql`${t.active}`),
+    check('earning_rules_kind', sql`${t.kind} in ('line_multiplier', 'basket_multiplier', 'basket_bonus')`),
+  ],
+);
+
+/** A voucher issued for a redeemed reward; the code is what the cashier scans. */
+export const vouchers = pgTable(
+  'vouchers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    code: text('code').notNull(),
+    rewardId: uuid('reward_id').notNull().references(() => rewards.id),
+    accountId: uuid('account_id').notNull().references(() => loyaltyAccounts.id),
+    ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }).references(() => pointsLedger.id),
+    /** 'active' | 'redeemed' | 'expired' | 'cancelled'. */
+    status: text('status').notNull().default('active'),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
+    redeemedStoreId: uuid('redeemed_store_id').references(() => stores.id),
+    /** The chat confirmation that issued it, so a repeated "yes" issues one voucher. */
+    issueKey: text('issue_key').notNull(),
+  },
+  (t) => [
+    unique('vouchers_code').on(t.code),
+    unique('vouchers_issue_key').on(t.issueKey),
+    index('vouchers_account_status').on(t.accountId, t.status),
+    check('vouchers_status', sql`${t.status} in ('active', 'redeemed', 'expired', 'cancelled')`),
+  ],
+);
+
+/** A gift card; only a hash of its code is stored, like a password. */
+export const giftCards = pgTable(
+  'gift_cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    codeHash: text('code_hash').notNull(),
+    last4: text('last4').notNull(),
+    currency: text('currency').notNull(),
+    initialMinor: bigint('initial_minor', { mode: 'number' }).notNull(),
+    balanceMinor: bigint('balance_minor', { mode: 'number' }).notNull(),
+    /** 'active' | 'blocked'. Expiry is by `expiresAt`. */
+    status: text('status').notNull().default('active'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    issuedBy: text('issued_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('gift_cards_code_hash').on(t.codeHash), check('gift_cards_balance_range', sql`${t.balanceMinor} >= 0 and ${t.balanceMinor} <= ${t.initialMinor}`)],
+);
+
+/** Every movement of a gift card's balance (append-only). */
+export const giftCardMovements = pgTable(
+  'gift_card_movements',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    giftCardId: uuid('gift_card_id').notNull().references(() => giftCards.id),
+    kind: text('kind').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    balanceAfter: bigint('balance_after', { mode: 'number' }).notNull(),
+    storeId: uuid('store_id').references(() => stores.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    reference: text('reference'),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('gift_card_movements_idempotency').on(t.idempotencyKey), index('gift_card_movements_card').on(t.giftCardId)],
+);
+
+/** POS API keys: scoped to a store (or brand-wide when storeId is null); only a hash is stored. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    storeId: uuid('store_id').references(() => stores.id),
+    name: text('name').notNull(),
+    /** Public part of the key, used to find the row without scanning hashes. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [unique('api_keys_prefix').on(t.prefix)],
+);
+
+/** Domain events other parts react to (tier changes, ...): an outbox written in the same transaction. */
+export const loyaltyEvents = pgTable(
+  'loyalty_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('loyalty_events_type_time').on(t.type, t.createdAt), index('loyalty_events_account').on(t.accountId)],
+);
+
+/** Fixed-window counters for rate limits that must hold across processes (gift card code guesses). */
+export const rateLimitBuckets = pgTable('rate_limit_buckets', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
 
 /** Append-only record of every staff, agent and API action on customer data. */
 export const auditLog = pgTable(

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, lte, min, sum } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import { findAccount } from './enroll.js';
-import { expiringSoon } from './expiry.js';
 import { loadTiers, type TierDef } from './tiers.js';
 
 /** How far ahead "expiring soon" looks. */
@@ -12,6 +11,8 @@ export const EXPIRY_WARNING_DAYS = 30;
 export interface BalanceView {
   memberCode: string;
   points: number;
+  /** Earned but inside the return window: not spendable yet. */
+  pendingPoints: number;
   tier: TierDef;
   next: { tier: TierDef; pointsNeeded: number } | null;
   expiring: { points: number; firstDate: Date | null };
@@ -23,16 +24,25 @@ export async function getBalance(deps: CoreDeps, customerId: string): Promise<Ba
   if (!account) return null;
   const tiers = await loadTiers(deps.db, account.brandId);
   const tier = tiers.find((t) => t.code === account.tierCode) ?? tiers[0]!;
-  const entries = await deps.db
-    .select({ points: schema.pointsLedger.points, expiresAt: schema.pointsLedger.expiresAt, createdAt: schema.pointsLedger.createdAt })
-    .from(schema.pointsLedger)
-    .where(eq(schema.pointsLedger.accountId, account.id));
+  const now = deps.clock.now();
+  const [soon] = await deps.db
+    .select({ points: sum(schema.pointLots.remaining), firstDate: min(schema.pointLots.expiresAt) })
+    .from(schema.pointLots)
+    .where(
+      and(
+        eq(schema.pointLots.accountId, account.id),
+        gt(schema.pointLots.remaining, 0),
+        gt(schema.pointLots.expiresAt, now),
+        lte(schema.pointLots.expiresAt, new Date(now.getTime() + EXPIRY_WARNING_DAYS * 86_400_000)),
+      ),
+    );
   return {
     memberCode: account.memberCode,
     points: account.pointsBalance,
+    pendingPoints: account.pendingPoints,
     tier,
     next: nextAbove(tier, tiers, account.qualifyingPoints),
-    expiring: expiringSoon(entries, deps.clock.now(), EXPIRY_WARNING_DAYS),
+    expiring: { points: Number(soon?.points ?? 0), firstDate: soon?.firstDate ?? null },
   };
 }
 

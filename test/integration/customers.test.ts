@@ -190,11 +190,10 @@ describe.each(testDbKinds)('customers and consent on %s', (kind) => {
       expect(rows.map((x) => x.points)).toEqual([50]);
     });
 
-    // KNOWN BUG (reported): the append-only triggers are row-level BEFORE UPDATE OR DELETE, which TRUNCATE does not
-    // fire, so one statement still wipes the whole history. Kept last: while the bug stands it empties both tables.
-    it.fails('consent records and ledger entries cannot be truncated', async () => {
+    // Row triggers do not fire on TRUNCATE; statement-level triggers must refuse it (CASCADE too). Kept last.
+    it('consent records and ledger entries cannot be truncated', async () => {
       expect(await failureOf(handle.db.execute(sql`truncate table consent_records`))).toMatch(/append-only/);
-      expect(await failureOf(handle.db.execute(sql`truncate table points_ledger`))).toMatch(/append-only/);
+      expect(await failureOf(handle.db.execute(sql`truncate table points_ledger cascade`))).toMatch(/append-only/);
     });
   });
 });

@@ -137,10 +137,9 @@ describe.each(testDbKinds)('points ledger on %s', (kind) => {
       await expectConsistent(b, 0);
     });
 
-    // KNOWN BUG (reported, PostgreSQL only): the key is unique across all accounts, but the prior-use check runs
-    // under the *account* lock, so two writes racing with one key on two accounts both miss it and the loser gets
-    // the raw unique-violation error thrown instead of 'idempotency_conflict'. PGlite serializes, so it passes there.
-    (kind === 'postgres' ? it.fails : it)('answers "idempotency_conflict" when one key races on two accounts', async () => {
+    // The key is unique across all accounts but the prior-use check runs under one account's lock: on PostgreSQL
+    // the loser of such a race meets the unique constraint, which must still read as 'idempotency_conflict'.
+    it('answers "idempotency_conflict" when one key races on two accounts', async () => {
       for (let round = 1; round <= 5; round++) {
         const [a, b] = [await newMember(), await newMember()];
         const results = await Promise.all([a, b].map((id) => post(id, 'earn', 10, `cross-account-race-${round}`)));
