@@ -1,0 +1,7 @@
+/** POS integration: purchases and refunds from the stores' tills, matched to members and turned into points. */
+export { recordTransaction, awardPurchase, hashTransaction, memberSummary } from './record-transaction.js';
+export type { TransactionInput, TransactionLine, TransactionResult, MemberSummary } from './record-transaction.js';
+export { recordRefund } from './refund.js';
+export type { RefundInput, RefundResult } from './refund.js';
+export { attachUnmatchedTransactions, lookupMember } from './attach.js';
+export type { CustomerLookup } from './attach.js';
