@@ -15,3 +15,5 @@ export { parseProgramConfig, DEFAULT_PROGRAM, expiryFor } from './program.js';
 export type { ProgramConfig } from './program.js';
 export { computeEarning } from './earning-rules.js';
 export type { EarningRule, EarningResult, EarningLine } from './earning-rules.js';
+export { adjustPoints, setTierFloor } from './adjust.js';
+export type { AdjustPointsInput } from './adjust.js';
