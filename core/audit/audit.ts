@@ -13,7 +13,8 @@ export interface AuditEntry {
   actor: Actor;
   action: string;
   target?: string;
-  result: 'ok' | 'denied' | 'failed' | string;
+  /** 'ok', 'denied', 'failed', or the business outcome that stopped it (e.g. 'insufficient_points'). */
+  result: string;
   details?: Record<string, unknown>;
 }
 
