@@ -327,6 +327,8 @@ export const posTransactions = pgTable(
     lines: jsonb('lines').$type<Array<Record<string, unknown>>>().notNull(),
     pointsEarned: integer('points_earned').notNull().default(0),
     pointsReversed: integer('points_reversed').notNull().default(0),
+    /** Points never credited because the purchase was refunded before it was attached to a member. */
+    pointsWithheld: integer('points_withheld').notNull().default(0),
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
     earning: jsonb('earning').$type<Array<Record<string, unknown>>>().notNull().default([]),
     createdAt: createdAt(),

@@ -1,6 +1,6 @@
 // Background work of the loyalty engine. Every job re-derives its work from the database and posts with
 // idempotency keys, so running it twice (a retry, two workers, a crash half-way) changes nothing the second time.
-import { and, asc, eq, gt, gte, inArray, isNotNull, lte, sql, sum } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lte, min, sql, sum } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import { postLedgerEntry, recordTierChange } from './ledger.js';
@@ -68,7 +68,7 @@ export async function expirePoints(deps: CoreDeps, opts: { limit?: number } = {}
 /** Points that expire between `from` and `to`, per account: for the reminder automation. */
 export async function pointsExpiringBetween(deps: CoreDeps, range: { brandId: string; from: Date; to: Date }) {
   return deps.db
-    .select({ accountId: schema.pointLots.accountId, customerId: schema.loyaltyAccounts.customerId, points: sum(schema.pointLots.remaining).mapWith(Number), firstDate: sql<Date>`min(${schema.pointLots.expiresAt})` })
+    .select({ accountId: schema.pointLots.accountId, customerId: schema.loyaltyAccounts.customerId, points: sum(schema.pointLots.remaining).mapWith(Number), firstDate: min(schema.pointLots.expiresAt) })
     .from(schema.pointLots)
     .innerJoin(schema.loyaltyAccounts, eq(schema.loyaltyAccounts.id, schema.pointLots.accountId))
     .where(and(eq(schema.loyaltyAccounts.brandId, range.brandId), gt(schema.pointLots.remaining, 0), gt(schema.pointLots.expiresAt, range.from), lte(schema.pointLots.expiresAt, range.to)))
@@ -117,16 +117,19 @@ export async function reviewTiers(deps: CoreDeps, opts: { brandId: string; batch
       const floor = tiers.find((t) => t.code === a.tierFloor);
       const target = floor && floor.minPoints > reached.minPoints ? floor : reached;
       const current = tiers.find((t) => t.code === a.tierCode) ?? tiers[0]!;
+      // In rolling mode the account's counter restarts from the window's sum, so earning between reviews
+      // adds to what still counts (not to points that left the window), and upgrades agree with reviews.
+      if (qualifying !== a.qualifyingPoints) {
+        await deps.db.update(schema.loyaltyAccounts).set({ qualifyingPoints: qualifying }).where(and(eq(schema.loyaltyAccounts.id, a.id), eq(schema.loyaltyAccounts.qualifyingPoints, a.qualifyingPoints)));
+      }
       if (target.minPoints > current.minPoints) {
-        await applyTier(deps, a, target.code, null, now);
-        changes++;
+        if (await applyTier(deps, a, target.code, now)) changes++;
       } else if (target.minPoints < current.minPoints) {
         if (!a.downgradeDueAt) {
           const due = new Date(now.getTime() + ctx.program.downgradeGraceDays * 86_400_000);
           await deps.db.update(schema.loyaltyAccounts).set({ downgradeDueAt: due }).where(eq(schema.loyaltyAccounts.id, a.id));
         } else if (a.downgradeDueAt <= now) {
-          await applyTier(deps, a, target.code, null, now);
-          changes++;
+          if (await applyTier(deps, a, target.code, now)) changes++;
         }
       } else if (a.downgradeDueAt) {
         // Earned back during the grace period: the downgrade is off.
@@ -137,14 +140,17 @@ export async function reviewTiers(deps: CoreDeps, opts: { brandId: string; batch
   return changes;
 }
 
-async function applyTier(deps: CoreDeps, a: typeof schema.loyaltyAccounts.$inferSelect, to: string, due: Date | null, now: Date): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+/** Applies a tier change unless someone else changed the tier first; true when this call changed it. */
+async function applyTier(deps: CoreDeps, a: typeof schema.loyaltyAccounts.$inferSelect, to: string, now: Date): Promise<boolean> {
+  return deps.db.transaction(async (tx) => {
     // Conditional on the tier read above, so two reviewers racing change it once.
     const changed = await tx
       .update(schema.loyaltyAccounts)
-      .set({ tierCode: to, downgradeDueAt: due, updatedAt: now })
+      .set({ tierCode: to, downgradeDueAt: null, updatedAt: now })
       .where(and(eq(schema.loyaltyAccounts.id, a.id), eq(schema.loyaltyAccounts.tierCode, a.tierCode)))
       .returning({ id: schema.loyaltyAccounts.id });
-    if (changed.length === 1) await recordTierChange(tx, { brandId: a.brandId, accountId: a.id, from: a.tierCode, to, reason: 'review', at: now });
+    if (changed.length !== 1) return false;
+    await recordTierChange(tx, { brandId: a.brandId, accountId: a.id, from: a.tierCode, to, reason: 'review', at: now });
+    return true;
   });
 }

@@ -15,7 +15,7 @@ export async function attachUnmatchedTransactions(deps: CoreDeps, input: { brand
       .select({ phone: schema.customers.phone, verified: schema.customers.phoneVerified })
       .from(schema.loyaltyAccounts)
       .innerJoin(schema.customers, eq(schema.customers.id, schema.loyaltyAccounts.customerId))
-      .where(eq(schema.loyaltyAccounts.id, input.accountId));
+      .where(and(eq(schema.loyaltyAccounts.id, input.accountId), eq(schema.loyaltyAccounts.brandId, input.brandId)));
     // Only a verified phone proves the purchases are theirs.
     if (!row?.phone || !row.verified) return { attached: 0, points: 0 };
     const unmatched = await tx
@@ -30,7 +30,14 @@ export async function attachUnmatchedTransactions(deps: CoreDeps, input: { brand
     let points = 0;
     for (const { txn, timezone } of unmatched) {
       const lines = txn.lines as unknown as Parameters<typeof awardPurchase>[1]['input']['lines'];
-      const awarded = await awardPurchase(d, { transactionId: txn.id, accountId: input.accountId, input: { storeId: txn.storeId, occurredAt: txn.occurredAt, totalMinor: txn.totalMinor, lines }, storeTimeZone: timezone, ctx: ctx! });
+      const awarded = await awardPurchase(d, {
+        transactionId: txn.id,
+        accountId: input.accountId,
+        input: { storeId: txn.storeId, occurredAt: txn.occurredAt, totalMinor: txn.totalMinor, lines },
+        storeTimeZone: timezone,
+        ctx: ctx!,
+        refundedMinor: txn.refundedMinor,
+      });
       points += awarded.pointsEarned;
     }
     return { attached: unmatched.length, points };

@@ -42,7 +42,7 @@ export type TransactionResult =
       pointsPending: number;
     }
   | { status: 'conflict' }
-  | { status: 'invalid'; reason: 'unknown_store' | 'currency_mismatch' | 'lines_exceed_total' };
+  | { status: 'invalid'; reason: 'unknown_store' | 'currency_mismatch' | 'lines_exceed_total' | 'negative_line' };
 
 /** Records a purchase and awards its points; a retry with the same contents is answered from the first result. */
 export async function recordTransaction(deps: CoreDeps, input: TransactionInput, ctx?: ProgramContext): Promise<TransactionResult> {
@@ -51,6 +51,8 @@ export async function recordTransaction(deps: CoreDeps, input: TransactionInput,
     const [store] = await tx.select().from(schema.stores).where(and(eq(schema.stores.id, input.storeId), eq(schema.stores.brandId, input.brandId)));
     if (!store) return { status: 'invalid', reason: 'unknown_store' };
     if (store.currency !== input.currency) return { status: 'invalid', reason: 'currency_mismatch' };
+    // Lines carry what was paid net of discounts; a discount as a negative line would earn on the gross amount.
+    if (input.lines.some((l) => l.amountMinor < 0)) return { status: 'invalid', reason: 'negative_line' };
     if (input.lines.reduce((s, l) => s + l.amountMinor, 0) > input.totalMinor) return { status: 'invalid', reason: 'lines_exceed_total' };
 
     const contentHash = hashTransaction(input);
@@ -87,13 +89,23 @@ export async function recordTransaction(deps: CoreDeps, input: TransactionInput,
  */
 export async function awardPurchase(
   deps: CoreDeps,
-  p: { transactionId: string; accountId: string; input: Pick<TransactionInput, 'storeId' | 'occurredAt' | 'totalMinor' | 'lines'>; storeTimeZone: string; ctx: ProgramContext },
+  p: {
+    transactionId: string;
+    accountId: string;
+    input: Pick<TransactionInput, 'storeId' | 'occurredAt' | 'totalMinor' | 'lines'>;
+    storeTimeZone: string;
+    ctx: ProgramContext;
+    /** Already refunded before the points were awarded (a purchase attached after enrollment). */
+    refundedMinor?: number;
+  },
 ): Promise<{ pointsEarned: number; pointsPending: number }> {
   const tx = deps.db;
   const [account] = await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, p.accountId)).for('update');
   if (!account) throw new Error(`no account ${p.accountId}`);
   const [customer] = await tx.select({ birthday: schema.customers.birthday }).from(schema.customers).where(eq(schema.customers.id, account.customerId));
-  const isFirstPurchase = account.firstPurchaseAt === null;
+  // Only a purchase with something that earns counts as the first purchase: buying a gift card is paying in cash.
+  const purchase = hasEligibleLine(p.input.lines, p.ctx);
+  const isFirstPurchase = account.firstPurchaseAt === null && purchase;
   const earning = computeEarning({
     lines: p.input.lines,
     totalMinor: p.input.totalMinor,
@@ -104,7 +116,11 @@ export async function awardPurchase(
     program: p.ctx.program,
     rules: p.ctx.rules,
   });
-  const pending = await creditPoints(deps, { accountId: account.id, transactionId: p.transactionId, points: earning.points, occurredAt: p.input.occurredAt, key: `txn:${p.transactionId}`, ctx: p.ctx });
+  // What was refunded before the award is never credited, exactly as a refund after it would have reversed.
+  const refunded = p.refundedMinor ?? 0;
+  const alreadyReversed = refunded > 0 && p.input.totalMinor > 0 ? Math.floor((earning.points * refunded) / p.input.totalMinor) : 0;
+  const credited = earning.points - alreadyReversed;
+  const pending = await creditPoints(deps, { accountId: account.id, transactionId: p.transactionId, points: credited, occurredAt: p.input.occurredAt, key: `txn:${p.transactionId}`, ctx: p.ctx });
 
   // A referral pays both sides at once on the friend's first purchase (not held: a refund reverses purchase
   // points only, so pending rows of a transaction are always the purchaser's own purchase points).
@@ -116,10 +132,15 @@ export async function awardPurchase(
   }
   await tx
     .update(schema.posTransactions)
-    .set({ accountId: account.id, customerId: account.customerId, pointsEarned: earning.points, earning: earning.breakdown.map((r) => ({ ...r })) })
+    .set({ accountId: account.id, customerId: account.customerId, pointsEarned: earning.points, pointsWithheld: alreadyReversed, earning: earning.breakdown.map((r) => ({ ...r })) })
     .where(eq(schema.posTransactions.id, p.transactionId));
   if (isFirstPurchase) await tx.update(schema.loyaltyAccounts).set({ firstPurchaseAt: p.input.occurredAt }).where(eq(schema.loyaltyAccounts.id, account.id));
-  return { pointsEarned: earning.points, pointsPending: pending ? earning.points : 0 };
+  return { pointsEarned: earning.points, pointsPending: pending ? credited : 0 };
+}
+
+function hasEligibleLine(lines: readonly TransactionLine[], ctx: ProgramContext): boolean {
+  const { excludedCategories, excludedSkus } = ctx.program;
+  return lines.some((l) => l.amountMinor > 0 && !excludedCategories.includes(l.category) && !excludedSkus.includes(l.sku));
 }
 
 /** Credits points now, or holds them as pending for the return window. Returns true when held. */

@@ -52,7 +52,7 @@ export async function recordRefund(deps: CoreDeps, input: RefundInput): Promise<
     const refunded = txn.refundedMinor + input.amountMinor;
     // Cumulative, so several partial refunds add up to exactly the points of the purchase, never more.
     const target = txn.totalMinor === 0 ? 0 : Math.floor((txn.pointsEarned * refunded) / txn.totalMinor);
-    const due = Math.max(0, target - txn.pointsReversed);
+    const due = Math.max(0, target - txn.pointsReversed - txn.pointsWithheld);
 
     let fromPending = 0;
     let fromBalance = 0;
@@ -60,7 +60,8 @@ export async function recordRefund(deps: CoreDeps, input: RefundInput): Promise<
       fromPending = await takeFromPending(d, txn.id, txn.accountId, due);
       const rest = due - fromPending;
       if (rest > 0) {
-        const [account] = await tx.select({ balance: schema.loyaltyAccounts.pointsBalance }).from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, txn.accountId));
+        // Read under the account lock: a spend committing in between must not make the reversal overdraw.
+        const [account] = await tx.select({ balance: schema.loyaltyAccounts.pointsBalance }).from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, txn.accountId)).for('update');
         fromBalance = Math.min(rest, account?.balance ?? 0);
         if (fromBalance > 0) {
           const posted = await postLedgerEntry(d, {
@@ -76,6 +77,13 @@ export async function recordRefund(deps: CoreDeps, input: RefundInput): Promise<
       }
     }
     const shortfall = due - fromPending - fromBalance;
+    if (shortfall > 0 && txn.accountId) {
+      // Spent points cannot be taken back, but the money was: they stop counting toward the tier all the same.
+      await tx
+        .update(schema.loyaltyAccounts)
+        .set({ qualifyingPoints: sql`greatest(0, ${schema.loyaltyAccounts.qualifyingPoints} - ${shortfall})` })
+        .where(eq(schema.loyaltyAccounts.id, txn.accountId));
+    }
     const [refund] = await tx
       .insert(schema.posRefunds)
       .values({ transactionId: txn.id, externalId: input.refundExternalId, contentHash, amountMinor: input.amountMinor, pointsReversed: fromPending + fromBalance, shortfallPoints: shortfall, createdAt: deps.clock.now() })

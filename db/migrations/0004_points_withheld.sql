@@ -1,0 +1,1 @@
+ALTER TABLE "pos_transactions" ADD COLUMN "points_withheld" integer DEFAULT 0 NOT NULL;
