@@ -6,7 +6,8 @@ const MAX_LEN = 2000;
 const SESSION_KEY = 'loyaltyClub.webchat.sessionId';
 const REQUEST_TIMEOUT_MS = 20_000;
 const AUTO_RETRY_DELAY_MS = 800;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What the server accepts as a session id (a UUID, or a demo member's id such as `demo-aisha` set by hand).
+const SESSION_ID_RE = /^[A-Za-z0-9-]{8,64}$/;
 
 const els = {
   scroller: document.getElementById('scroller'),
@@ -97,7 +98,7 @@ const store = {
 
 function loadSessionId() {
   let id = store.get(SESSION_KEY);
-  if (!id || !UUID_RE.test(id)) {
+  if (!id || !SESSION_ID_RE.test(id)) {
     id = uuid();
     store.set(SESSION_KEY, id);
   }
@@ -202,6 +203,12 @@ function safeImageUrl(raw) {
   }
 }
 
+/** The server names its own images (QR codes) under /api/webchat; follow the page's API base if it is mounted elsewhere. */
+function rebaseApiUrl(raw) {
+  if (typeof raw !== 'string') return raw;
+  return raw.startsWith('/api/webchat/') && API !== '/api/webchat' ? API + raw.slice('/api/webchat'.length) : raw;
+}
+
 function formatTime(at) {
   const d = new Date(at);
   return Number.isNaN(d.getTime()) ? undefined : d.toLocaleString();
@@ -277,11 +284,13 @@ function addBotMessage(reply, at) {
     row.append(bubble);
   }
 
-  const src = safeImageUrl(reply.image?.url);
+  const src = safeImageUrl(rebaseApiUrl(reply.image?.url));
   if (src) {
     const alt = typeof reply.image.alt === 'string' ? reply.image.alt : '';
-    const figure = el('figure', 'media', { dir, lang });
-    const img = el('img', 'media-img', { src, alt, loading: 'lazy', decoding: 'async' });
+    // A QR code (a voucher to scan at the till) is drawn on white whatever the theme, so scanners can read it.
+    const qr = reply.image.kind === 'qr';
+    const figure = el('figure', qr ? 'media media--qr' : 'media', { dir, lang });
+    const img = el('img', qr ? 'media-img media-img--qr' : 'media-img', { src, alt, loading: 'lazy', decoding: 'async' });
     img.addEventListener('load', () => { if (stick) scrollToBottom(); }, { once: true });
     img.addEventListener('error', () => {
       const fallback = el('div', 'media-fallback');

@@ -18,6 +18,7 @@ import {
 import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { enrollmentForm } from './features/enrollment.js';
+import { giftCardForm, redactForStorage, withoutGiftCardCodes } from './features/gift-cards.js';
 import { currentField } from './forms/form-engine.js';
 import { catalogs } from './i18n/index.js';
 import { route } from './router.js';
@@ -48,7 +49,9 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       displayName: msg.displayName,
     });
     const conversation = await lockConversation(txDeps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId, customerId: customer.id });
-    const inbound = await recordInbound(txDeps, { brandId: deps.brand.id, conversationId: conversation.id, msg });
+    // A gift card code is a bearer secret: the stored copy of the message keeps only its last four symbols.
+    const stored = redactForStorage(msg, conversation.state);
+    const inbound = await recordInbound(txDeps, { brandId: deps.brand.id, conversationId: conversation.id, msg: stored });
     if (inbound.duplicate) {
       log.info({}, 'duplicate delivery ignored');
       return { duplicate: true, replies: await repliesTo(txDeps, inbound.id) };
@@ -102,12 +105,14 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
  * (a few letters at least; a name typed in Latin letters by a Chinese speaker is not a switch).
  */
 function chooseLanguage(msg: InboundMessage, state: ConversationState, remembered: Language | null, fallback: Language): Language {
-  const text = msg.text?.trim() ?? '';
+  // Gift card codes are Latin letters whatever language the customer speaks.
+  const text = withoutGiftCardCodes(msg.text ?? '').trim();
   const detected = text ? detectLanguage(text) : null;
   const hint = msg.languageHint?.slice(0, 2).toLowerCase() as Language | undefined;
   if (!remembered) return detected ?? (hint && LANGUAGES.includes(hint) ? hint : fallback);
   if (!detected || detected === remembered) return remembered;
-  const inNameField = currentField(state, enrollmentForm)?.name === 'name';
+  // A name, or a code typed while one is awaited, says nothing about the language.
+  const inNameField = currentField(state, enrollmentForm)?.name === 'name' || currentField(state, giftCardForm) !== undefined;
   const letters = text.replace(/[^\p{L}]/gu, '').length;
   const clear = detected === 'zh' ? letters >= 2 : letters >= 3;
   return clear && !inNameField ? detected : remembered;

@@ -2,9 +2,12 @@
 // free text goes through the intent recognizer; an open form gets the message first.
 import { LANGUAGES, type Language, type Reply } from '../../core/conversation/index.js';
 import { findAccount } from '../../core/loyalty/index.js';
+import { findGiftCardCode } from '../../core/gift-cards/index.js';
 import { balanceReplies } from './features/balance.js';
 import { enrollmentForm } from './features/enrollment.js';
-import { reaskCurrent, startForm, stepForm } from './forms/form-engine.js';
+import { giftCardForm } from './features/gift-cards.js';
+import { REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
+import { reaskCurrent, startForm, stepForm, type FormSpec } from './forms/form-engine.js';
 import { catalogs } from './i18n/index.js';
 import { menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
 
@@ -21,7 +24,19 @@ const COMMANDS: Record<string, string> = {
   points: 'balance',
   language: 'language',
   cancel: 'cancel',
+  rewards: 'rewards',
+  redeem: 'rewards',
+  vouchers: 'my_vouchers',
+  giftcard: 'gift_card_balance',
 };
+
+/** Every form the bot runs, by the id stored in the conversation. */
+export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm];
+
+/** The open form's spec, if this version still knows it. */
+function openForm(ctx: TurnContext): FormSpec | undefined {
+  return FORMS.find((f) => f.id === ctx.state.form?.id);
+}
 
 /** Buttons and commands are certain; text is classified. */
 export function understand(ctx: TurnContext): Understood {
@@ -53,12 +68,29 @@ export async function route(ctx: TurnContext): Promise<Reply[]> {
     return withFormResumed(ctx, [ctx.text ? say(ctx, ctx.t.emojiOnly) : say(ctx, ctx.t.fallback)]);
   }
 
+  // A reward or voucher button is an explicit choice: it replaces a pending confirmation or code question, and
+  // answers (then resumes) a sign-up.
+  const picked = await answerPick(ctx);
+  if (picked) return picked;
+
   const understood = understand(ctx);
-  if (ctx.state.form?.id === enrollmentForm.id) {
-    return stepForm(ctx, enrollmentForm, understood, (c, u) => answerIntent(c, u));
-  }
+  const form = openForm(ctx);
+  if (form) return stepForm(ctx, form, understood, (c, u) => answerIntent(c, u));
   if (ctx.state.form) delete ctx.state.form; // a form this version no longer knows
   return answerIntent(ctx, understood);
+}
+
+async function answerPick(ctx: TurnContext): Promise<Reply[] | null> {
+  const payload = ctx.msg.payload ?? '';
+  const rewardId = payload.startsWith(REWARD_PAYLOAD) ? payload.slice(REWARD_PAYLOAD.length) : null;
+  const voucherId = payload.startsWith(VOUCHER_PAYLOAD) ? payload.slice(VOUCHER_PAYLOAD.length) : null;
+  if (rewardId === null && voucherId === null) return null;
+  if (ctx.state.form?.id === enrollmentForm.id) {
+    const answer = rewardId !== null ? await rewardPicked(ctx, rewardId) : await voucherShown(ctx, voucherId!);
+    return withFormResumed(ctx, answer);
+  }
+  delete ctx.state.form;
+  return rewardId !== null ? rewardPicked(ctx, rewardId) : voucherShown(ctx, voucherId!);
 }
 
 /** Answers an intent outside any form. */
@@ -77,6 +109,12 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
       return startForm(ctx, enrollmentForm);
     case 'balance':
       return balanceReplies(ctx);
+    case 'rewards':
+      return rewardsReplies(ctx);
+    case 'my_vouchers':
+      return vouchersReplies(ctx);
+    case 'gift_card_balance':
+      return giftCardReplies(ctx);
     case 'language':
       return [languageMenu(ctx)];
     case 'cancel':
@@ -86,10 +124,21 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
     case 'goodbye':
       return [say(ctx, ctx.t.goodbye)];
     default:
+      // A gift card code pasted on its own (the classifier cannot know it) is a balance question.
+      if (findGiftCardCode(ctx.text)) {
+        ctx.state.misunderstood = 0;
+        return giftCardReplies(ctx);
+      }
       // affirm/deny outside a form, and anything not understood.
       ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
       return [menuReply(ctx, ctx.t.fallback)];
   }
+}
+
+/** The gift card question; mid-sign-up the sign-up comes first (one form at a time). */
+async function giftCardReplies(ctx: TurnContext): Promise<Reply[]> {
+  if (ctx.state.form?.id === enrollmentForm.id) return [say(ctx, ctx.t.giftCard.afterSignUp)];
+  return startForm(ctx, giftCardForm);
 }
 
 /** The language menu: each language named in itself. */
@@ -99,7 +148,8 @@ function languageMenu(ctx: TurnContext): Reply {
 
 /** Adds the open form's current question after `replies`, or else the menu buttons to the last reply. */
 function withFormResumed(ctx: TurnContext, replies: Reply[]): Reply[] {
-  if (ctx.state.form) return [...replies, ...reaskCurrent(ctx, enrollmentForm)];
+  const form = openForm(ctx);
+  if (form) return [...replies, ...reaskCurrent(ctx, form)];
   const last = replies.at(-1);
   return last && !last.buttons ? [...replies.slice(0, -1), menuReply(ctx, last.text)] : replies;
 }

@@ -64,12 +64,19 @@ export function say(ctx: TurnContext, text: string, extra: Partial<Omit<Reply, '
   return { text, dir: directionOf(ctx.lang), ...extra };
 }
 
-/** The main menu buttons; "join" only for people who are not members yet. */
+/** The main menu buttons: "join" for people who are not members yet; rewards, vouchers and gift cards for members. */
 export function menuButtons(ctx: TurnContext): QuickReply[] {
   const b = ctx.t.buttons;
+  const memberOnly = [
+    { label: b.rewards, payload: 'intent:rewards' },
+    { label: b.vouchers, payload: 'intent:my_vouchers' },
+    { label: b.giftCard, payload: 'intent:gift_card_balance' },
+  ];
   return [
     ...(ctx.isMember ? [] : [{ label: b.join, payload: 'intent:enroll' }]),
     { label: b.balance, payload: 'intent:balance' },
+    // A short menu for newcomers: joining first; the rest is in "help" and understood when typed.
+    ...(ctx.isMember ? memberOnly : []),
     { label: b.language, payload: 'intent:language' },
     { label: b.help, payload: 'intent:help' },
   ];

@@ -48,8 +48,14 @@ export interface Reply {
   buttons?: QuickReply[];
   /** Ask the platform to offer a "share my phone number" button (Telegram request_contact). */
   requestContact?: { label: string };
-  image?: { url: string; alt: string };
+  image?: ReplyImage;
 }
+
+/**
+ * A picture with a reply: one at a URL, or a QR code each channel draws itself from `qr` (a voucher code), so no
+ * image has to be hosted and a channel that cannot draw it still has the text.
+ */
+export type ReplyImage = { url: string; alt: string } | { qr: string; alt: string };
 
 /** A reply the core has stored as outbound and the adapter must deliver; `id` is the stored message's id. */
 export interface OutboundReply {

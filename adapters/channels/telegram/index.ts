@@ -13,6 +13,9 @@ export {
   TELEGRAM_TEXT_LIMIT,
   TELEGRAM_CAPTION_LIMIT,
   TELEGRAM_CALLBACK_DATA_LIMIT,
+  QR_PAYLOAD_LIMIT,
   type TelegramSend,
+  type TelegramQrUpload,
 } from './telegram.render.js';
+export { telegramQrPng } from './telegram.qr.js';
 export { telegramWebhookPlugin, type TelegramWebhookOptions } from './telegram.webhook.js';

@@ -146,6 +146,26 @@ describe('Telegram channel with long polling', () => {
     expect(photo?.params).toEqual({ chat_id: '4242', photo: 'https://cdn.example.com/c.jpg', caption: 'Your free coffee' });
   });
 
+  it('draws a QR image and uploads it as a PNG photo (multipart), with its caption and buttons', async () => {
+    sink.answerWith(() => [
+      reply('Your voucher: K7Q4-X9MD-2P', { image: { qr: 'K7Q4-X9MD-2P', alt: 'QR code' }, buttons: [{ label: 'Menu', payload: 'intent:help' }] }),
+    ]);
+    await start();
+    fake.queueUpdate(textUpdate(1010, 'yes'));
+    const [photo] = await fake.waitForCalls('sendPhoto', 1);
+    expect(photo?.params).toMatchObject({
+      chat_id: 4242,
+      caption: 'Your voucher: K7Q4-X9MD-2P',
+      photo: expect.stringMatching(/^attach:\/\/\w+$/) as unknown,
+      reply_markup: { inline_keyboard: [[{ text: 'Menu', callback_data: 'intent:help' }]] },
+    });
+    // grammy sends the file as a multipart part named in `attach://<name>`: a real PNG, not an empty part.
+    const part = photo?.params[String(photo.params.photo).slice('attach://'.length)];
+    expect(part).toMatchObject({ filename: 'qr-K7Q4-X9MD-2P.png' });
+    expect((part as { size: number }).size).toBeGreaterThan(300);
+    await eventually(() => expect(sink.deliveries).toEqual([{ outboundId: 'out-1', outcome: { platformMessageId: '1' } }]));
+  });
+
   it('records a failed reply with its code and still delivers the next one', async () => {
     sink.answerWith(() => [reply('first'), reply('second')]);
     await start();

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Bot } from 'grammy';
+import { Bot, InputFile } from 'grammy';
 import type { CallbackQuery, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
 import type { ChannelErrorCode } from '../channel-error.js';
 import { toChannelError } from './telegram.errors.js';
 import { toInboundMessage } from './telegram.normalize.js';
+import { telegramQrPng } from './telegram.qr.js';
 import { renderReply, type TelegramSend } from './telegram.render.js';
 import { telegramWebhookPlugin } from './telegram.webhook.js';
 
@@ -62,11 +63,11 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   };
 
   const send = async (chatId: string, part: TelegramSend): Promise<number> => {
-    const sent =
-      part.method === 'sendPhoto'
-        ? await bot.api.raw.sendPhoto({ chat_id: chatId, ...part.params })
-        : await bot.api.raw.sendMessage({ chat_id: chatId, ...part.params });
-    return sent.message_id;
+    if (part.method === 'sendMessage') return (await bot.api.raw.sendMessage({ chat_id: chatId, ...part.params })).message_id;
+    const { photo, ...rest } = part.params;
+    // A QR code is drawn here and uploaded as multipart: there is no URL Telegram could fetch it from.
+    const file = typeof photo === 'string' ? photo : new InputFile(await telegramQrPng(photo.qr), photo.filename);
+    return (await bot.api.raw.sendPhoto({ chat_id: chatId, photo: file, ...rest })).message_id;
   };
 
   /** Sends one reply; returns the failure code if it failed. Logs codes and ids only: no text, no phone numbers. */

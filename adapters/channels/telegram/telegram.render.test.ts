@@ -169,6 +169,25 @@ describe('renderReply', () => {
     expect(parts[1]).toMatchObject({ primary: true, params: { text: long } });
   });
 
+  it('turns a QR image into an upload the channel draws, with a safe file name and the caption', () => {
+    const parts = renderReply(reply('Your voucher: K7Q4-X9MD-2P', { image: { qr: 'K7Q4-X9MD-2P', alt: 'QR code' }, buttons: [{ label: 'Menu', payload: 'intent:help' }] }));
+    expect(parts).toEqual([
+      {
+        method: 'sendPhoto',
+        params: {
+          photo: { qr: 'K7Q4-X9MD-2P', filename: 'qr-K7Q4-X9MD-2P.png' },
+          caption: 'Your voucher: K7Q4-X9MD-2P',
+          reply_markup: { inline_keyboard: [[{ text: 'Menu', callback_data: 'intent:help' }]] },
+        },
+        primary: true,
+      },
+    ]);
+    const [odd] = renderReply(reply('x', { image: { qr: '../../etc/passwd\n', alt: 'QR' } }));
+    expect(odd?.params).toMatchObject({ photo: { filename: 'qr-etcpasswd.png' } });
+    expect(() => renderReply(reply('x', { image: { qr: ' ', alt: 'QR' } }))).toThrow(/QR payload/);
+    expect(() => renderReply(reply('x', { image: { qr: 'x'.repeat(513), alt: 'QR' } }))).toThrow(/QR payload/);
+  });
+
   it('rejects a reply Telegram would refuse: no text and no image', () => {
     expect(() => renderReply(reply('  '))).toThrow(/no text/);
   });

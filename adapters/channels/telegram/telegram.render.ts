@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
-import type { QuickReply, Reply } from '../../../core/conversation/message.js';
+import type { QuickReply, Reply, ReplyImage } from '../../../core/conversation/message.js';
 
 /** Telegram's limit on a text message, in UTF-16 code units (what its servers count). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -11,6 +11,16 @@ export const TELEGRAM_CALLBACK_DATA_LIMIT = 64;
 // Two labels up to this display width fit side by side on a phone without Telegram truncating them.
 const SHORT_LABEL_WIDTH = 20;
 
+/** Longest QR payload we draw: a voucher code is 12 characters, so anything near this is a bug. */
+export const QR_PAYLOAD_LIMIT = 512;
+
+/** A QR code to draw as a PNG and upload (render stays pure: the channel does the drawing). */
+export interface TelegramQrUpload {
+  qr: string;
+  /** File name shown if the customer saves it. */
+  filename: string;
+}
+
 /** The parameters of one Bot API send call, minus `chat_id` (the channel adds it). */
 export type TelegramSend =
   | {
@@ -21,7 +31,8 @@ export type TelegramSend =
     }
   | {
       method: 'sendPhoto';
-      params: { photo: string; caption?: string; reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup };
+      /** `photo` is a URL Telegram fetches, or a QR code the channel draws and uploads. */
+      params: { photo: string | TelegramQrUpload; caption?: string; reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup };
       /** The part that stands for the whole reply: its message id is the one recorded for delivery. */
       primary: boolean;
     };
@@ -34,7 +45,8 @@ export type TelegramSend =
  * - `dir` is not sent: Telegram has no direction flag, and its clients already lay out each paragraph by its first
  *   strong character, so Arabic text goes through unchanged.
  * - Text over 4096 characters becomes several messages split at line or word boundaries; the keyboard rides on the last.
- * - With an image: a photo captioned with the text when it fits in 1024 characters, else the photo then the text.
+ * - With an image: a photo captioned with the text when it fits in 1024 characters, else the photo then the text. A QR
+ *   image becomes an upload the channel draws (`TelegramQrUpload`): Telegram cannot fetch a picture that is not hosted.
  * - Buttons and `requestContact` together: Telegram allows one keyboard per message, and an inline keyboard (whose
  *   presses return the payload) cannot share a message with a reply keyboard (the only kind that can ask for a
  *   contact). So the text goes out with the inline buttons, followed by a second message whose text is the
@@ -49,11 +61,11 @@ export function renderReply(reply: Reply): TelegramSend[] {
 
   const parts: TelegramSend[] = [];
   if (reply.image) {
-    if (reply.image.url.trim() === '') throw new Error('Telegram reply image has an empty url');
+    const photo = photoOf(reply.image);
     const fitsCaption = reply.text.length <= TELEGRAM_CAPTION_LIMIT && reply.text.trim() !== '';
     parts.push({
       method: 'sendPhoto',
-      params: { photo: reply.image.url, ...(fitsCaption ? { caption: reply.text } : {}) },
+      params: { photo, ...(fitsCaption ? { caption: reply.text } : {}) },
       primary: false,
     });
     if (!fitsCaption) parts.push(...textParts(reply.text));
@@ -74,6 +86,16 @@ export function renderReply(reply: Reply): TelegramSend[] {
     });
   }
   return parts;
+}
+
+function photoOf(image: ReplyImage): string | TelegramQrUpload {
+  if ('qr' in image) {
+    if (image.qr.trim() === '' || image.qr.length > QR_PAYLOAD_LIMIT) throw new Error(`Telegram QR payload must be 1-${QR_PAYLOAD_LIMIT} characters`);
+    // A file name from the payload helps a customer who saves several vouchers; only safe characters survive.
+    return { qr: image.qr, filename: `qr-${image.qr.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40) || 'code'}.png` };
+  }
+  if (image.url.trim() === '') throw new Error('Telegram reply image has an empty url');
+  return image.url;
 }
 
 function textParts(text: string): TelegramSend[] {

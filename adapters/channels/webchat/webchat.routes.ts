@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { conversationHistory, type InboundSink, type Reply } from '../../../core/conversation/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
 import { errorBody } from '../../http/errors.js';
+import { qrRef, toWebImage, toWebReply, webQrPng } from './webchat.qr.js';
+
+// How far back the QR route looks for the message that carried a QR code (the history shows as many).
+const QR_LOOKBACK = 200;
 
 const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be 8-64 letters, digits or dashes (a UUID)');
 
@@ -26,7 +30,7 @@ export interface WebchatOptions {
   brandId: string;
 }
 
-/** `POST /api/webchat/messages` and `GET /api/webchat/history`. */
+/** `POST /api/webchat/messages`, `GET /api/webchat/history` and `GET /api/webchat/qr` (QR images the bot sent). */
 export const webchatRoutes: FastifyPluginAsync<WebchatOptions> = (app, opts) => {
   app.post('/api/webchat/messages', { bodyLimit: 256 * 1024 }, async (req, reply) => {
     const parsed = postBody.safeParse(req.body);
@@ -47,7 +51,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatOptions> = (app, opts) => 
     });
     // The replies travel in this response, so they are delivered once it is written.
     await Promise.all(result.replies.map((r) => opts.sink.recordDelivery(r.id, { platformMessageId: r.id })));
-    return { replies: result.replies.map((r) => r.reply), duplicate: result.duplicate };
+    return { replies: result.replies.map((r) => toWebReply(r.reply, b.sessionId)), duplicate: result.duplicate };
   });
 
   app.get('/api/webchat/history', async (req, reply) => {
@@ -57,15 +61,36 @@ export const webchatRoutes: FastifyPluginAsync<WebchatOptions> = (app, opts) => 
     return {
       messages: items.map((m) => {
         const body = m.body as Partial<Reply>;
+        const image = m.direction === 'out' && body.image ? toWebImage(body.image, q.data.sessionId) : undefined;
         return {
           direction: m.direction,
           text: m.text,
           dir: m.direction === 'out' ? (body.dir ?? 'ltr') : 'auto',
           ...(m.direction === 'out' && body.buttons ? { buttons: body.buttons } : {}),
+          ...(image ? { image } : {}),
           at: m.at.toISOString(),
         };
       }),
     };
+  });
+
+  // Draws only a QR code the bot sent to this very session: the payload never comes from the request, so the route
+  // cannot be used to mint arbitrary QR codes (or to probe for other people's vouchers).
+  app.get('/api/webchat/qr', async (req, reply) => {
+    const q = z.object({ sessionId: id, ref: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits') }).safeParse(req.query);
+    if (!q.success) return reply.status(400).send(errorBody('BAD_REQUEST', q.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')));
+    const items = await conversationHistory(opts.deps, { brandId: opts.brandId, channel: 'web', chatId: q.data.sessionId, limit: QR_LOOKBACK });
+    const payload = items
+      .filter((m) => m.direction === 'out')
+      .map((m) => (m.body as Partial<Reply>).image)
+      .map((image) => (image && 'qr' in image && typeof image.qr === 'string' ? image.qr : null))
+      .find((qr) => qr !== null && qrRef(qr) === q.data.ref);
+    if (!payload) return reply.status(404).send(errorBody('NOT_FOUND', 'no such QR code in this conversation'));
+    return reply
+      .type('image/png')
+      .header('cache-control', 'private, max-age=86400, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(await webQrPng(payload));
   });
   return Promise.resolve();
 };

@@ -7,13 +7,15 @@ export function tierLabel(ctx: TurnContext, tier: TierDef): string {
   return tier.name[ctx.lang] ?? tier.name.en ?? tier.code;
 }
 
+/** An invitation to join with a "join" button, left off inside a form (mid-enrollment the sign-up is already under way). */
+export function joinInvitation(ctx: TurnContext, text: string): Reply {
+  return say(ctx, text, ctx.state.form ? {} : { buttons: [{ label: ctx.t.buttons.join, payload: 'intent:enroll' }] });
+}
+
 /** The member's balance, or an invitation to join for non-members. */
 export async function balanceReplies(ctx: TurnContext): Promise<Reply[]> {
   const view = await getBalance(ctx.deps, ctx.customer.id);
-  if (!view) {
-    // Mid-enrollment the sign-up is already under way: no second "join" button.
-    return [say(ctx, ctx.t.notMember, ctx.state.form ? {} : { buttons: [{ label: ctx.t.buttons.join, payload: 'intent:enroll' }] })];
-  }
+  if (!view) return [joinInvitation(ctx, ctx.t.notMember)];
   return [
     menuReply(
       ctx,

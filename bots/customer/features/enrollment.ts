@@ -1,20 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { enroll, loadTiers } from '../../../core/loyalty/index.js';
 import { parseBirthday, parsePhone } from '../../../nlu/index.js';
-import type { FieldOutcome, FormField, FormSpec } from '../forms/form-engine.js';
-import { menuReply, say, type TurnContext, type Understood } from '../turn-context.js';
+import { yesNo, type FieldOutcome, type FormField, type FormSpec } from '../forms/form-engine.js';
+import { menuReply, say, type TurnContext } from '../turn-context.js';
 import { balanceReplies, tierLabel } from './balance.js';
 
 const MAX_NAME = 80;
-
-/** Reads a yes/no answer from a button payload or the recognized intent. */
-function yesNo(payload: string | undefined, understood: Understood): boolean | null {
-  if (payload === 'form:yes') return true;
-  if (payload === 'form:no') return false;
-  if (understood.intent === 'affirm') return true;
-  if (understood.intent === 'deny') return false;
-  return null;
-}
 
 const nameField: FormField = {
   name: 'name',
@@ -101,6 +92,7 @@ const marketingField: FormField = {
 /** The enrollment form: name, birthday, phone (optional), terms, then a separate marketing opt-in. */
 export const enrollmentForm: FormSpec = {
   id: 'enroll',
+  intent: 'enroll',
   fields: [nameField, birthdayField, phoneField, termsField, marketingField],
   intro: (ctx) => [say(ctx, ctx.t.enroll.intro)],
   cancelled: (ctx) => [menuReply(ctx, ctx.t.enroll.cancelled)],

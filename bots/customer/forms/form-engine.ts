@@ -32,18 +32,23 @@ export interface FormSpec {
   cancelled(ctx: TurnContext): Reply[];
   /** Said before re-asking the current question after an interruption. */
   resumeText(ctx: TurnContext): string;
+  /** The intent that opens this form: saying it again mid-form is an answer to the question, not an interruption. */
+  intent?: string;
 }
 
 /** Answers an intent outside the form (for interruptions). */
 export type InterruptHandler = (ctx: TurnContext, understood: Understood) => Promise<Reply[]>;
 
 /** Intents that may interrupt a form, and how sure the recognizer must be. */
-const INTERRUPTING = new Set(['balance', 'help', 'language']);
+const INTERRUPTING = new Set(['balance', 'help', 'language', 'rewards', 'my_vouchers', 'gift_card_balance']);
 const INTERRUPT_CONFIDENCE = 0.6;
 
-/** Starts a form: intro plus the first question (or completion when every field is already known). */
-export async function startForm(ctx: TurnContext, spec: FormSpec): Promise<Reply[]> {
-  ctx.state.form = { id: spec.id, field: -1, values: {} };
+/**
+ * Starts a form: intro plus the first question (or completion when every field is already known). `initial` holds
+ * what the form carries but does not ask (e.g. which reward a confirmation is about).
+ */
+export async function startForm(ctx: TurnContext, spec: FormSpec, initial: Record<string, FieldValue> = {}): Promise<Reply[]> {
+  ctx.state.form = { id: spec.id, field: -1, values: { ...initial } };
   return [...spec.intro(ctx), ...(await advance(ctx, spec, ctx.state.form))];
 }
 
@@ -62,7 +67,7 @@ export async function stepForm(ctx: TurnContext, spec: FormSpec, understood: Und
     delete ctx.state.form;
     return spec.cancelled(ctx);
   }
-  const wantsOther = INTERRUPTING.has(understood.intent) && understood.confidence >= INTERRUPT_CONFIDENCE;
+  const wantsOther = INTERRUPTING.has(understood.intent) && understood.intent !== spec.intent && understood.confidence >= INTERRUPT_CONFIDENCE;
   if (wantsOther && field.freeText) return interruptAndResume(ctx, spec, field, understood, interrupt);
 
   const outcome = field.accept(ctx, {
@@ -82,6 +87,15 @@ export async function stepForm(ctx: TurnContext, spec: FormSpec, understood: Und
       if (wantsOther) return interruptAndResume(ctx, spec, field, understood, interrupt);
       return [...outcome.replies, ...field.ask(ctx)];
   }
+}
+
+/** Reads a yes/no answer from a button payload or the recognized intent; null when it is neither. */
+export function yesNo(payload: string | undefined, understood: Understood): boolean | null {
+  if (payload === 'form:yes') return true;
+  if (payload === 'form:no') return false;
+  if (understood.intent === 'affirm') return true;
+  if (understood.intent === 'deny') return false;
+  return null;
 }
 
 /** Re-asks the current question (after a language change, a photo, an emoji...). */

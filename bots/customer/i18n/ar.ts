@@ -1,4 +1,7 @@
-import { formatDate, formatPoints, type Catalog } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type RewardLine, type RewardNote } from './catalog.js';
+
+// Codes are Latin letters and digits: marked left-to-right so their dashes never reorder inside Arabic text.
+const ltr = (code: string) => `\u200e${code}\u200e`;
 
 /** Arabic (Modern Standard, friendly register understood across the Gulf and the Levant). */
 export const ar: Catalog = {
@@ -20,9 +23,14 @@ export const ar: Catalog = {
     shareContact: '📱 مشاركة رقمي',
     optIn: 'نعم، أرسلوا لي العروض',
     optOut: 'بدون عروض',
+    rewards: 'المكافآت',
+    vouchers: 'قسائمي',
+    giftCard: 'رصيد بطاقة الهدية',
+    redeemYes: 'نعم، استبدل',
+    redeemNo: 'ليس الآن',
   },
   help:
-    'هذا ما أستطيع فعله:\n• التسجيل في نادي الولاء — قل "اشتراك"\n• عرض نقاطك وفئتك والنقاط التي ستنتهي — قل "رصيدي"\n• تغيير اللغة — قل "اللغة"\nيمكنك كتابة "إلغاء" في أي وقت لإيقاف ما نقوم به.',
+    'هذا ما أستطيع فعله:\n• التسجيل في نادي الولاء — قل "اشتراك"\n• عرض نقاطك وفئتك والنقاط التي ستنتهي — قل "رصيدي"\n• عرض المكافآت التي تستطيع الحصول عليها بنقاطك واستبدالها — قل "المكافآت"\n• عرض قسائمك ورموز QR الخاصة بها — قل "قسائمي"\n• معرفة رصيد بطاقة الهدية — قل "رصيد بطاقة الهدية"\n• تغيير اللغة — قل "اللغة"\nيمكنك كتابة "إلغاء" في أي وقت لإيقاف ما نقوم به.',
   fallback: 'عذراً، لم أفهم ذلك تماماً. هذا ما أستطيع مساعدتك فيه:',
   tooLong: 'رسالتك طويلة جداً. هل يمكنك كتابتها في جملة أو جملتين؟',
   media: 'شكراً! لا أستطيع قراءة الصور أو الملصقات أو الرسائل الصوتية بعد — هل يمكنك كتابة سؤالك؟',
@@ -70,4 +78,86 @@ export const ar: Catalog = {
     return lines.join('\n');
   },
   notMember: 'أنت لست عضواً بعد. هل تود الانضمام؟ لن يستغرق الأمر أكثر من دقيقة.',
+  rewards: {
+    membersOnly: 'المكافآت لأعضاء النادي. هل تود الانضمام؟ لن يستغرق الأمر أكثر من دقيقة.',
+    list: (points, lines, canRedeem) =>
+      [
+        `رصيدك ${formatPoints(points, 'ar')} نقطة. هذه المكافآت المتاحة لك:`,
+        ...lines.map(rewardLine),
+        canRedeem ? 'اضغط على المكافأة لاستبدالها.' : 'واصل جمع النقاط، أنت قريب!',
+      ].join('\n'),
+    empty: 'لا توجد مكافآت للاستبدال حالياً. تابعنا قريباً!',
+    button: (name, cost) => `${name} · ${formatPoints(cost, 'ar')}`,
+    unavailable: (note) => unavailable(note),
+    confirm: (name, cost, left) => `هل تريد استبدال «${name}» مقابل ${formatPoints(cost, 'ar')} نقطة؟ سيتبقى لك ${formatPoints(left, 'ar')} نقطة.`,
+    declined: 'تمام، لم أستبدل شيئاً. نقاطك كما هي.',
+    confirmExpired: 'مرّ وقت على ذلك، لذلك لم أستبدل شيئاً. اختر المكافأة مرة أخرى من فضلك:',
+    resume: 'والآن، بخصوص المكافأة:',
+    issued: (v) =>
+      [
+        `تم! 🎉 هذه قسيمتك لـ«${v.name}»:`,
+        ltr(v.code),
+        `صالحة حتى ${formatDate(v.expiresAt, 'ar')}. أظهر الرمز أو رمز QR عند الدفع.`,
+        `رصيدك الآن ${formatPoints(v.balance, 'ar')} نقطة.`,
+      ].join('\n'),
+    qrAlt: (code) => `رمز QR للقسيمة ${ltr(code)}`,
+  },
+  vouchers: {
+    list: (items) =>
+      ['قسائمك:', ...items.map((v) => `• ${v.name} — ${ltr(v.code)} (صالحة حتى ${formatDate(v.expiresAt, 'ar')})`), 'اضغط على قسيمة لعرض رمز QR الخاص بها.'].join('\n'),
+    empty: 'ليس لديك قسائم بعد. قل "المكافآت" لترى ما تستطيع الحصول عليه بنقاطك.',
+    qrButton: (code) => `QR · ${code}`,
+    show: (v) => `${v.name}\n${ltr(v.code)}\nصالحة حتى ${formatDate(v.expiresAt, 'ar')}. أظهرها عند الدفع.`,
+    notUsable: (status) =>
+      ({ redeemed: 'هذه القسيمة استُخدمت من قبل.', expired: 'انتهت صلاحية هذه القسيمة.', cancelled: 'أُلغيت هذه القسيمة.' })[status],
+    notFound: 'لم أجد هذه القسيمة.',
+  },
+  giftCard: {
+    askCode: `اكتب رمز بطاقة الهدية من فضلك (16 حرفاً ورقماً، مثل ${ltr('ABCD-EFGH-JKMN-PQRS')}).`,
+    invalidCode: `هذا لا يبدو رمز بطاقة هدية. الرمز من 16 حرفاً ورقماً، مثل ${ltr('ABCD-EFGH-JKMN-PQRS')}.`,
+    balance: (g) =>
+      `بطاقة الهدية المنتهية بـ ${ltr(g.last4)}: الرصيد المتبقي ${g.amount}.${g.expiresAt ? ` صالحة حتى ${formatDate(g.expiresAt, 'ar')}.` : ''}`,
+    notFound: 'لم أجد بطاقة هدية بهذا الرمز. تأكد منه وحاول مرة أخرى.',
+    expired: 'انتهت صلاحية بطاقة الهدية هذه.',
+    blocked: 'بطاقة الهدية هذه موقوفة. من فضلك راجع أي فرع من فروعنا.',
+    rateLimited: 'تمت تجربة رموز كثيرة. لحمايتك، حاول مرة أخرى بعد ساعة أو راجع أي فرع من فروعنا.',
+    cancelled: 'تمام، لا مشكلة.',
+    resume: 'والآن، لنكمل بطاقة الهدية:',
+    afterSignUp: 'لنكمل تسجيلك أولاً، ثم اسألني عن بطاقة الهدية.',
+  },
 };
+
+function rewardLine(l: RewardLine): string {
+  const note = l.note ? ` (${noteText(l.note)})` : l.left !== null ? ` (باقي ${formatPoints(l.left, 'ar')} فقط)` : '';
+  return `• ${l.name} — ${formatPoints(l.cost, 'ar')} نقطة${note}`;
+}
+
+function noteText(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `تحتاج ${formatPoints(note.missing, 'ar')} نقطة إضافية`;
+    case 'tier':
+      return `لأعضاء الفئة ${note.tierName} وما فوق`;
+    case 'stock':
+      return 'نفدت الكمية';
+    case 'limit':
+      return 'استبدلتها من قبل';
+    case 'unavailable':
+      return 'غير متاحة';
+  }
+}
+
+function unavailable(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `تحتاج ${formatPoints(note.missing, 'ar')} نقطة إضافية لهذه المكافأة. واصل جمع النقاط!`;
+    case 'tier':
+      return `هذه المكافأة لأعضاء الفئة ${note.tierName} وما فوق.`;
+    case 'stock':
+      return 'عذراً، نفدت كمية هذه المكافأة.';
+    case 'limit':
+      return 'استبدلت هذه المكافأة بالعدد المسموح به.';
+    case 'unavailable':
+      return 'هذه المكافأة لم تعد متاحة.';
+  }
+}

@@ -9,6 +9,29 @@ export interface BalanceText {
   expiring: { points: number; date: Date } | null;
 }
 
+/** Why a reward cannot be redeemed, with what the message needs. */
+export type RewardNote =
+  | { kind: 'points'; missing: number }
+  | { kind: 'tier'; tierName: string }
+  | { kind: 'stock' }
+  | { kind: 'limit' }
+  | { kind: 'unavailable' };
+
+/** One line of the rewards list; `left` is set when few units remain. */
+export interface RewardLine {
+  name: string;
+  cost: number;
+  note: RewardNote | null;
+  left: number | null;
+}
+
+/** A voucher as the messages show it. */
+export interface VoucherText {
+  name: string;
+  code: string;
+  expiresAt: Date;
+}
+
 /** Why a birthday answer was not accepted. */
 export type BirthdayError = 'unrecognized' | 'impossible' | 'future' | 'too_old' | 'too_young';
 
@@ -33,6 +56,11 @@ export interface Catalog {
     shareContact: string;
     optIn: string;
     optOut: string;
+    rewards: string;
+    vouchers: string;
+    giftCard: string;
+    redeemYes: string;
+    redeemNo: string;
   };
   help: string;
   fallback: string;
@@ -66,6 +94,43 @@ export interface Catalog {
   nothingToCancel: string;
   balance(b: BalanceText): string;
   notMember: string;
+  rewards: {
+    /** Rewards are for members: the invitation non-members get. */
+    membersOnly: string;
+    /** The catalogue; `canRedeem` says whether any line can be redeemed now. */
+    list(points: number, lines: RewardLine[], canRedeem: boolean): string;
+    empty: string;
+    button(name: string, cost: number): string;
+    unavailable(note: RewardNote): string;
+    confirm(name: string, cost: number, left: number): string;
+    declined: string;
+    /** A "yes" long after the question: nothing is spent, the list comes again. */
+    confirmExpired: string;
+    resume: string;
+    issued(v: VoucherText & { balance: number }): string;
+    qrAlt(code: string): string;
+  };
+  vouchers: {
+    list(items: VoucherText[]): string;
+    empty: string;
+    qrButton(code: string): string;
+    show(v: VoucherText): string;
+    notUsable(status: 'redeemed' | 'expired' | 'cancelled'): string;
+    notFound: string;
+  };
+  giftCard: {
+    askCode: string;
+    invalidCode: string;
+    balance(g: { amount: string; last4: string; expiresAt: Date | null }): string;
+    notFound: string;
+    expired: string;
+    blocked: string;
+    rateLimited: string;
+    cancelled: string;
+    resume: string;
+    /** Asked mid-enrollment: the sign-up comes first. */
+    afterSignUp: string;
+  };
 }
 
 /** Locale tags for number and date formatting per language (Latin digits in Arabic, as UAE receipts print them). */
@@ -74,6 +139,13 @@ export const LOCALES: Record<Language, string> = { en: 'en-GB', ar: 'ar-AE-u-nu-
 /** Formats whole points with grouping in the language's style. */
 export function formatPoints(n: number, lang: Language): string {
   return new Intl.NumberFormat(LOCALES[lang]).format(n);
+}
+
+/** Formats an amount in minor units as money in the language's style (AED 123.45, 123.45 د.إ.‏). */
+export function formatMoney(minor: number, currency: string, lang: Language): string {
+  const format = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
 }
 
 /** Formats a date (no time) in the language's style. */

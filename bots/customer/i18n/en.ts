@@ -1,4 +1,4 @@
-import { formatDate, formatPoints, type Catalog } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type RewardLine, type RewardNote } from './catalog.js';
 
 /** English. */
 export const en: Catalog = {
@@ -20,9 +20,14 @@ export const en: Catalog = {
     shareContact: '📱 Share my number',
     optIn: 'Yes, send me offers',
     optOut: 'No offers',
+    rewards: 'Rewards',
+    vouchers: 'My vouchers',
+    giftCard: 'Gift card balance',
+    redeemYes: 'Yes, redeem',
+    redeemNo: 'Not now',
   },
   help:
-    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
+    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
   fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
   tooLong: 'That message is too long for me to read. Could you tell me in a sentence or two?',
   media: "Thanks! I can't look at photos, stickers or voice messages yet — could you type your question?",
@@ -70,4 +75,85 @@ export const en: Catalog = {
     return lines.join('\n');
   },
   notMember: "You're not a member yet. Would you like to join? It takes less than a minute.",
+  rewards: {
+    membersOnly: 'Rewards are for club members. Would you like to join? It takes less than a minute.',
+    list: (points, lines, canRedeem) =>
+      [
+        `You have ${formatPoints(points, 'en')} points. Here's what you can get:`,
+        ...lines.map(rewardLine),
+        canRedeem ? 'Tap a reward to redeem it.' : "Keep collecting — you'll get there soon!",
+      ].join('\n'),
+    empty: 'There are no rewards to redeem right now. Please check back soon!',
+    button: (name, cost) => `${name} · ${formatPoints(cost, 'en')}`,
+    unavailable: (note) => unavailable(note),
+    confirm: (name, cost, left) => `Redeem “${name}” for ${formatPoints(cost, 'en')} points? You'll have ${formatPoints(left, 'en')} points left.`,
+    declined: "OK, I haven't redeemed anything. Your points are untouched.",
+    confirmExpired: "That was a while ago, so I haven't redeemed anything. Please pick the reward again:",
+    resume: 'Now, about your reward:',
+    issued: (v) =>
+      [
+        `Done! 🎉 Here is your voucher for ${v.name}:`,
+        v.code,
+        `Valid until ${formatDate(v.expiresAt, 'en')}. Show the code or the QR code at the till.`,
+        `You have ${formatPoints(v.balance, 'en')} points left.`,
+      ].join('\n'),
+    qrAlt: (code) => `QR code of voucher ${code}`,
+  },
+  vouchers: {
+    list: (items) =>
+      ['Your vouchers:', ...items.map((v) => `• ${v.name} — ${v.code} (valid until ${formatDate(v.expiresAt, 'en')})`), 'Tap one to show its QR code.'].join('\n'),
+    empty: 'You don\'t have any vouchers yet. Say "rewards" to see what you can get for your points.',
+    qrButton: (code) => `QR · ${code}`,
+    show: (v) => `${v.name}\n${v.code}\nValid until ${formatDate(v.expiresAt, 'en')}. Show this at the till.`,
+    notUsable: (status) =>
+      ({ redeemed: 'This voucher has already been used.', expired: 'This voucher has expired.', cancelled: 'This voucher was cancelled.' })[status],
+    notFound: "I couldn't find that voucher.",
+  },
+  giftCard: {
+    askCode: 'Please type the code on your gift card (16 letters and digits, like ABCD-EFGH-JKMN-PQRS).',
+    invalidCode: "That doesn't look like a gift card code. It has 16 letters and digits, like ABCD-EFGH-JKMN-PQRS.",
+    balance: (g) => `Gift card ending in ${g.last4}: ${g.amount} left.${g.expiresAt ? ` Valid until ${formatDate(g.expiresAt, 'en')}.` : ''}`,
+    notFound: "I couldn't find a gift card with that code. Please check it and try again.",
+    expired: 'That gift card has expired.',
+    blocked: 'That gift card is blocked. Please ask at any of our stores.',
+    rateLimited: 'Too many codes were tried. For your security, please try again in an hour, or ask at any of our stores.',
+    cancelled: 'OK, no problem.',
+    resume: 'Now, back to your gift card:',
+    afterSignUp: "Let's finish your sign-up first; then ask me about your gift card.",
+  },
 };
+
+function rewardLine(l: RewardLine): string {
+  const note = l.note ? ` (${noteText(l.note)})` : l.left !== null ? ` (only ${formatPoints(l.left, 'en')} left)` : '';
+  return `• ${l.name} — ${formatPoints(l.cost, 'en')} points${note}`;
+}
+
+function noteText(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `${formatPoints(note.missing, 'en')} more points needed`;
+    case 'tier':
+      return `${note.tierName} members and above`;
+    case 'stock':
+      return 'out of stock';
+    case 'limit':
+      return 'already redeemed';
+    case 'unavailable':
+      return 'not available';
+  }
+}
+
+function unavailable(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `You need ${formatPoints(note.missing, 'en')} more points for this reward. Keep collecting!`;
+    case 'tier':
+      return `This reward is for ${note.tierName} members and above.`;
+    case 'stock':
+      return 'Sorry, this reward is out of stock.';
+    case 'limit':
+      return "You've already redeemed this reward as many times as it allows.";
+    case 'unavailable':
+      return "That reward isn't available any more.";
+  }
+}

@@ -12,5 +12,5 @@ export function directionOf(lang: Language): 'ltr' | 'rtl' {
   return lang === 'ar' ? 'rtl' : 'ltr';
 }
 
-export { formatDate, formatPoints, LOCALES } from './catalog.js';
-export type { Catalog, BalanceText, BirthdayError } from './catalog.js';
+export { formatDate, formatMoney, formatPoints, LOCALES } from './catalog.js';
+export type { Catalog, BalanceText, BirthdayError, RewardLine, RewardNote, VoucherText } from './catalog.js';

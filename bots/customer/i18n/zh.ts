@@ -1,4 +1,4 @@
-import { formatDate, formatPoints, type Catalog } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type RewardLine, type RewardNote } from './catalog.js';
 
 /** Traditional Chinese (Taiwan / Hong Kong usage). */
 export const zh: Catalog = {
@@ -20,8 +20,13 @@ export const zh: Catalog = {
     shareContact: '📱 分享我的電話',
     optIn: '好，請寄優惠給我',
     optOut: '不用了',
+    rewards: '兌換獎勵',
+    vouchers: '我的兌換券',
+    giftCard: '禮物卡餘額',
+    redeemYes: '確定兌換',
+    redeemNo: '先不要',
   },
-  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
+  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 查看點數可以兌換的獎勵並兌換 — 請說「獎勵」\n• 查看您的兌換券和 QR 碼 — 請說「我的兌換券」\n• 查詢禮物卡餘額 — 請說「禮物卡餘額」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
   fallback: '抱歉，我不太明白您的意思。我可以幫您：',
   tooLong: '您的訊息太長了，可以用一兩句話告訴我嗎？',
   media: '謝謝！我目前還看不懂照片、貼圖或語音訊息，可以請您用文字輸入嗎？',
@@ -67,4 +72,79 @@ export const zh: Catalog = {
     return lines.join('\n');
   },
   notMember: '您還不是會員喔。要加入嗎？不到一分鐘就能完成。',
+  rewards: {
+    membersOnly: '獎勵兌換限會員使用。要加入會員嗎？不到一分鐘就能完成。',
+    list: (points, lines, canRedeem) =>
+      [`您目前有 ${formatPoints(points, 'zh')} 點，可以兌換：`, ...lines.map(rewardLine), canRedeem ? '點選獎勵即可兌換。' : '繼續累積點數，很快就能兌換囉！'].join('\n'),
+    empty: '目前沒有可兌換的獎勵，請稍後再來看看！',
+    button: (name, cost) => `${name} · ${formatPoints(cost, 'zh')} 點`,
+    unavailable: (note) => unavailable(note),
+    confirm: (name, cost, left) => `確定要用 ${formatPoints(cost, 'zh')} 點兌換「${name}」嗎？兌換後剩 ${formatPoints(left, 'zh')} 點。`,
+    declined: '好的，沒有兌換，您的點數不變。',
+    confirmExpired: '已經過了一段時間，所以沒有兌換。請重新選擇獎勵：',
+    resume: '回到剛才的兌換：',
+    issued: (v) =>
+      [
+        `兌換成功！🎉 這是您的「${v.name}」兌換券：`,
+        v.code,
+        `有效期限至 ${formatDate(v.expiresAt, 'zh')}，結帳時出示代碼或 QR 碼即可使用。`,
+        `您還有 ${formatPoints(v.balance, 'zh')} 點。`,
+      ].join('\n'),
+    qrAlt: (code) => `兌換券 ${code} 的 QR 碼`,
+  },
+  vouchers: {
+    list: (items) => ['您的兌換券：', ...items.map((v) => `• ${v.name} — ${v.code}（有效期限至 ${formatDate(v.expiresAt, 'zh')}）`), '點選即可顯示 QR 碼。'].join('\n'),
+    empty: '您目前沒有兌換券。說「獎勵」看看點數可以兌換什麼。',
+    qrButton: (code) => `QR 碼 · ${code}`,
+    show: (v) => `${v.name}\n${v.code}\n有效期限至 ${formatDate(v.expiresAt, 'zh')}，結帳時出示即可。`,
+    notUsable: (status) => ({ redeemed: '這張兌換券已經使用過了。', expired: '這張兌換券已經過期了。', cancelled: '這張兌換券已被取消。' })[status],
+    notFound: '找不到這張兌換券。',
+  },
+  giftCard: {
+    askCode: '請輸入禮物卡上的代碼（16 位英文字母與數字，例如 ABCD-EFGH-JKMN-PQRS）。',
+    invalidCode: '這看起來不是禮物卡代碼。代碼是 16 位英文字母與數字，例如 ABCD-EFGH-JKMN-PQRS。',
+    balance: (g) => `末四碼 ${g.last4} 的禮物卡餘額為 ${g.amount}。${g.expiresAt ? `有效期限至 ${formatDate(g.expiresAt, 'zh')}。` : ''}`,
+    notFound: '找不到這個代碼的禮物卡，請確認後再試一次。',
+    expired: '這張禮物卡已經過期了。',
+    blocked: '這張禮物卡已被停用，請洽任一門市。',
+    rateLimited: '嘗試次數過多。為了您的安全，請一小時後再試，或洽任一門市。',
+    cancelled: '好的，沒問題。',
+    resume: '回到禮物卡查詢：',
+    afterSignUp: '我們先完成加入會員，之後再幫您查詢禮物卡。',
+  },
 };
+
+function rewardLine(l: RewardLine): string {
+  const note = l.note ? `（${noteText(l.note)}）` : l.left !== null ? `（僅剩 ${formatPoints(l.left, 'zh')} 份）` : '';
+  return `• ${l.name} — ${formatPoints(l.cost, 'zh')} 點${note}`;
+}
+
+function noteText(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `還差 ${formatPoints(note.missing, 'zh')} 點`;
+    case 'tier':
+      return `限${note.tierName}以上會員`;
+    case 'stock':
+      return '已兌換完畢';
+    case 'limit':
+      return '您已兌換過';
+    case 'unavailable':
+      return '暫不提供';
+  }
+}
+
+function unavailable(note: RewardNote): string {
+  switch (note.kind) {
+    case 'points':
+      return `兌換這個獎勵還差 ${formatPoints(note.missing, 'zh')} 點，繼續加油！`;
+    case 'tier':
+      return `這個獎勵限${note.tierName}以上會員兌換。`;
+    case 'stock':
+      return '抱歉，這個獎勵已經兌換完畢。';
+    case 'limit':
+      return '您兌換這個獎勵的次數已達上限。';
+    case 'unavailable':
+      return '這個獎勵已經無法兌換了。';
+  }
+}
