@@ -405,6 +405,7 @@ export const vouchers = pgTable(
     unique('vouchers_code').on(t.code),
     unique('vouchers_issue_key').on(t.issueKey),
     index('vouchers_account_status').on(t.accountId, t.status),
+    index('vouchers_active_expiry').on(t.expiresAt).where(sql`${t.status} = 'active'`),
     check('vouchers_status', sql`${t.status} in ('active', 'redeemed', 'expired', 'cancelled')`),
   ],
 );

@@ -2,6 +2,7 @@
 // a few rewards and members with points history. Safe to run again: every row has a natural key.
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
+import { issueGiftCard } from '../gift-cards/index.js';
 import { postLedgerEntry, DEFAULT_TIERS, generateMemberCode } from '../loyalty/index.js';
 import type { CoreDeps } from '../shared/index.js';
 
@@ -33,6 +34,8 @@ export interface SeedResult {
   stores: number;
   rewards: number;
   members: number;
+  /** The demo gift card's code, shown once when the brand is first created (only its hash is stored). */
+  giftCardCode: string | null;
 }
 
 /** True when the brand already exists (the app seeds automatically only into an empty database). */
@@ -91,5 +94,6 @@ export async function seedDemoData(deps: CoreDeps, brandId: string): Promise<See
       await postLedgerEntry(deps, { accountId, kind: 'redeem', points: -m.spent, idempotencyKey: `demo:${identity}:redeem`, reference: 'OUD-SAMPLE' });
     }
   }
-  return { created, stores: STORES.length, rewards: REWARDS.length, members: MEMBERS.length };
+  const giftCard = created ? await issueGiftCard(deps, { brandId, amountMinor: 25_000, currency: 'AED', expiresAt: null, issuedBy: 'demo-seed' }) : null;
+  return { created, stores: STORES.length, rewards: REWARDS.length, members: MEMBERS.length, giftCardCode: giftCard?.code ?? null };
 }

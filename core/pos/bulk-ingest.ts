@@ -168,7 +168,15 @@ async function ingestBatch(deps: CoreDeps, inputs: readonly TransactionInput[], 
       continue;
     }
     let linesTotal = 0;
-    for (const l of input.lines) linesTotal += l.amountMinor;
+    let negative = false;
+    for (const l of input.lines) {
+      linesTotal += l.amountMinor;
+      if (l.amountMinor < 0) negative = true;
+    }
+    if (negative) {
+      results[i] = { status: 'invalid', reason: 'negative_line' };
+      continue;
+    }
     if (linesTotal > input.totalMinor) {
       results[i] = { status: 'invalid', reason: 'lines_exceed_total' };
       continue;
@@ -351,7 +359,8 @@ async function ingestBatch(deps: CoreDeps, inputs: readonly TransactionInput[], 
     const account = accounts.get(accountId)!;
     const { ctx } = brandData(cache, input.brandId);
     const store = stores.get(input.storeId)!;
-    const isFirstPurchase = account.firstPurchaseAt === null && !account.row.has_first_purchase;
+    // Only a purchase with something that earns counts as the first one (a gift card alone is paying in cash).
+    const isFirstPurchase = account.firstPurchaseAt === null && !account.row.has_first_purchase && hasEligibleLine(input.lines, ctx);
     const earning = computeEarning({
       lines: input.lines,
       totalMinor: input.totalMinor,
@@ -558,6 +567,11 @@ function brandData(cache: BrandCache, brandId: string): { ctx: ProgramContext; t
   const data = cache.get(brandId);
   if (!data) throw new Error(`programme of brand ${brandId} not loaded`);
   return data;
+}
+
+function hasEligibleLine(lines: TransactionInput['lines'], ctx: ProgramContext): boolean {
+  const { excludedCategories, excludedSkus } = ctx.program;
+  return lines.some((l) => l.amountMinor > 0 && !excludedCategories.includes(l.category) && !excludedSkus.includes(l.sku));
 }
 
 /** Earning only ever upgrades (as in postLedgerEntry); downgrades are the periodic review's job. */

@@ -3,3 +3,5 @@ export { systemClock, ManualClock, type Clock } from './clock.js';
 export { silentLog, maskPii, type Log } from './log.js';
 export { AppError, type AppErrorCode } from './errors.js';
 export type { CoreDeps } from './deps.js';
+export { hitRateLimit, releaseRateLimit, pruneRateLimits } from './rate-limit.js';
+export type { RateLimitInput, RateLimitResult } from './rate-limit.js';

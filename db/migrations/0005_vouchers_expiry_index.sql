@@ -1,0 +1,1 @@
+CREATE INDEX "vouchers_active_expiry" ON "vouchers" USING btree ("expires_at") WHERE "vouchers"."status" = 'active';
