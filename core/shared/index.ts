@@ -5,3 +5,5 @@ export { AppError, type AppErrorCode } from './errors.js';
 export type { CoreDeps } from './deps.js';
 export { hitRateLimit, releaseRateLimit, pruneRateLimits } from './rate-limit.js';
 export type { RateLimitInput, RateLimitResult } from './rate-limit.js';
+export { InProcessJobQueue, JOB_DEFAULTS } from './job-queue.js';
+export type { JobQueue, JobHandler, JobInfo, JobFailure, JobQueueHooks, EnqueueOptions, RegisterOptions, Repeat } from './job-queue.js';
