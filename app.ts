@@ -11,7 +11,9 @@ import type { BrandSettings } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
 import { LANGUAGES, type Language } from './core/conversation/index.js';
 import { brandExists, seedDemoData } from './core/demo/index.js';
-import { systemClock, type Clock, type CoreDeps } from './core/shared/index.js';
+import { registerCoreJobs } from './core/jobs/index.js';
+import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueue } from './core/shared/index.js';
+import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
 import { eq } from 'drizzle-orm';
@@ -22,6 +24,7 @@ export interface RunningApp {
   /** Base URL the HTTP server listens on. */
   url: string;
   db: DbHandle;
+  queue: JobQueue;
   telegram?: TelegramChannel;
   stop(): Promise<void>;
 }
@@ -91,6 +94,27 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     readiness.push({ name: 'redis', check: async () => void (await client.ping()) });
   }
 
+  // Background jobs: durable on Redis when configured; in this process otherwise (jobs re-derive their work
+  // from the database, so what an in-process queue loses in a crash is redone by the next scheduled run).
+  const queue: JobQueue = config.REDIS_URL
+    ? createBullmqQueue({ connection: config.REDIS_URL, prefix: `crm:${config.BRAND_ID}`, log: logger })
+    : new InProcessJobQueue({ log: logger });
+  const declareSchedules = registerCoreJobs(queue, deps, { brandId: config.BRAND_ID, timezone: brandRow?.timezone ?? 'UTC' });
+  await queue.start();
+  // Declared in the background until the queue's backend answers: chat must not wait for Redis.
+  let scheduleRetry: NodeJS.Timeout | undefined;
+  const declare = () => {
+    declareSchedules().then(
+      () => logger.info({}, 'job schedules declared'),
+      (err: unknown) => {
+        logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'job schedules not declared yet; retrying in 30 s');
+        scheduleRetry = setTimeout(declare, 30_000);
+        scheduleRetry.unref();
+      },
+    );
+  };
+  declare();
+
   const plugins: FastifyPluginAsync[] = [];
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -124,6 +148,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server,
     url,
     db,
+    queue,
     ...(telegram ? { telegram } : {}),
     async stop() {
       if (stopped) return;
@@ -131,6 +156,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       // Stop taking work first, then let in-flight work finish, then close connections.
       await telegram?.stop();
       await server.close();
+      clearTimeout(scheduleRetry);
+      await queue.close();
       redis?.disconnect();
       await db.close();
     },

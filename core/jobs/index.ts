@@ -1,0 +1,2 @@
+/** The core's scheduled background jobs. */
+export { registerCoreJobs, CORE_JOBS } from './register-jobs.js';
