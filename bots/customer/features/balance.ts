@@ -21,6 +21,7 @@ export async function balanceReplies(ctx: TurnContext): Promise<Reply[]> {
       ctx,
       ctx.t.balance({
         points: view.points,
+        pendingPoints: view.pendingPoints,
         tierName: tierLabel(ctx, view.tier),
         memberCode: view.memberCode,
         next: view.next ? { tierName: tierLabel(ctx, view.next.tier), pointsNeeded: view.next.pointsNeeded } : null,

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { enroll, loadTiers } from '../../../core/loyalty/index.js';
+import { attachUnmatchedTransactions } from '../../../core/pos/index.js';
 import { parseBirthday, parsePhone } from '../../../nlu/index.js';
 import { yesNo, type FieldOutcome, type FormField, type FormSpec } from '../forms/form-engine.js';
 import { menuReply, say, type TurnContext } from '../turn-context.js';
@@ -117,8 +118,11 @@ export const enrollmentForm: FormSpec = {
       case 'enrolled': {
         ctx.isMember = true;
         const tier = await tierName(ctx, result.account.tierCode);
+        // Purchases made with this (verified) phone before joining now earn their points.
+        const earlier = await attachUnmatchedTransactions(ctx.deps, { brandId: ctx.brand.id, accountId: result.account.id });
         return [
           say(ctx, ctx.t.enroll.welcome(String(values.name), result.account.memberCode, tier)),
+          ...(earlier.attached > 0 ? [say(ctx, ctx.t.enroll.earlierPurchases(earlier.attached, earlier.points))] : []),
           menuReply(ctx, ctx.t.enroll.marketingConfirmed(values.marketing === true)),
         ];
       }

@@ -61,6 +61,7 @@ export const ar: Catalog = {
     termsDeclined: 'لا مشكلة. يجب الموافقة على الشروط للانضمام، لذلك توقفت هنا. يمكنك الانضمام في أي وقت بكتابة "اشتراك".',
     askMarketing: 'هل تود استلام العروض والأخبار منا في هذه المحادثة؟ هذا اختياري، ويمكنك الإيقاف في أي وقت بإرسال "إيقاف".',
     answerYesNo: 'من فضلك أجب بالأزرار، أو قل نعم أو لا.',
+    earlierPurchases: (purchases, points) => `وجدنا ${purchases} عملية شراء سابقة برقمك: أضفنا ${formatPoints(points, 'ar')} نقطة.`,
     welcome: (name, code, tier) => `أهلاً بك في النادي يا ${name}! 🎉 رقم عضويتك ${code}. تبدأ بالفئة ${tier} ورصيدك 0 نقطة.`,
     marketingConfirmed: (optedIn) =>
       optedIn ? 'ستصلك عروضنا هنا. أرسل "إيقاف" في أي وقت لإلغاء الاشتراك.' : 'لن نرسل لك عروضاً. يمكنك تغيير ذلك في أي وقت.',
@@ -71,6 +72,7 @@ export const ar: Catalog = {
   nothingToCancel: 'لا يوجد شيء لإلغائه.',
   balance: (b) => {
     const lines = [`رصيدك ${formatPoints(b.points, 'ar')} نقطة.`, `الفئة: ${b.tierName}.`];
+    if (b.pendingPoints > 0) lines.push(`+ ${formatPoints(b.pendingPoints, 'ar')} نقطة معلّقة حتى تنتهي فترة الإرجاع لمشترياتك الأخيرة.`);
     if (b.next) lines.push(`تحتاج ${formatPoints(b.next.pointsNeeded, 'ar')} نقطة إضافية للوصول إلى الفئة ${b.next.tierName}.`);
     else lines.push('أنت في أعلى فئة لدينا. شكراً لك!');
     if (b.expiring) lines.push(`⏳ ستنتهي صلاحية ${formatPoints(b.expiring.points, 'ar')} نقطة في ${formatDate(b.expiring.date, 'ar')}.`);

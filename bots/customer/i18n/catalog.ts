@@ -3,6 +3,8 @@ import type { Language } from '../../../core/conversation/index.js';
 /** Balance figures, already localized where needed (tier names), for the balance message. */
 export interface BalanceText {
   points: number;
+  /** Earned, waiting for the return window. */
+  pendingPoints: number;
   tierName: string;
   memberCode: string;
   next: { tierName: string; pointsNeeded: number } | null;
@@ -86,6 +88,7 @@ export interface Catalog {
     askMarketing: string;
     answerYesNo: string;
     welcome(name: string, memberCode: string, tierName: string): string;
+    earlierPurchases(purchases: number, points: number): string;
     marketingConfirmed(optedIn: boolean): string;
     alreadyMember(memberCode: string): string;
     cancelled: string;

@@ -58,6 +58,7 @@ export const en: Catalog = {
     termsDeclined: 'No problem. You need to accept the terms to join, so I have stopped here. You can join any time by saying "join".',
     askMarketing: 'Would you like to receive offers and news from us in this chat? This is optional, and you can stop any time by sending STOP.',
     answerYesNo: 'Please answer with the buttons, or say yes or no.',
+    earlierPurchases: (purchases, points) => `We found ${purchases} earlier purchase${purchases === 1 ? '' : 's'} with your number: ${formatPoints(points, 'en')} points added.`,
     welcome: (name, code, tier) => `Welcome to the club, ${name}! 🎉 Your member number is ${code}. You're starting at ${tier} with 0 points.`,
     marketingConfirmed: (optedIn) =>
       optedIn ? "You'll get our offers here. Send STOP any time to opt out." : "We won't send you offers. You can change that any time.",
@@ -68,6 +69,7 @@ export const en: Catalog = {
   nothingToCancel: "There's nothing to cancel.",
   balance: (b) => {
     const lines = [`You have ${formatPoints(b.points, 'en')} points.`, `Tier: ${b.tierName}.`];
+    if (b.pendingPoints > 0) lines.push(`+ ${formatPoints(b.pendingPoints, 'en')} points on hold until the return period of recent purchases ends.`);
     if (b.next) lines.push(`${formatPoints(b.next.pointsNeeded, 'en')} more points to reach ${b.next.tierName}.`);
     else lines.push("You're at our top tier. Thank you!");
     if (b.expiring) lines.push(`⏳ ${formatPoints(b.expiring.points, 'en')} points expire on ${formatDate(b.expiring.date, 'en')}.`);

@@ -56,6 +56,7 @@ export const zh: Catalog = {
     termsDeclined: '沒問題。加入會員需要同意條款，所以先到這裡。隨時說「加入會員」就能再加入。',
     askMarketing: '您願意在這個對話中收到我們的優惠與最新消息嗎？這是選填的，隨時傳送「退訂」即可停止。',
     answerYesNo: '請用按鈕回答，或回覆「是」或「否」。',
+    earlierPurchases: (purchases, points) => `我們找到您用這個號碼的 ${purchases} 筆先前消費：已加入 ${formatPoints(points, 'zh')} 點。`,
     welcome: (name, code, tier) => `歡迎加入會員俱樂部，${name}！🎉 您的會員編號是 ${code}，目前等級為${tier}，點數 0 點。`,
     marketingConfirmed: (optedIn) => (optedIn ? '我們會在這裡寄送優惠給您，隨時傳送「退訂」即可取消。' : '我們不會寄送優惠給您，之後隨時可以更改。'),
     alreadyMember: (code) => `您已經是會員了（會員編號 ${code}）。以下是您的點數：`,
@@ -65,6 +66,7 @@ export const zh: Catalog = {
   nothingToCancel: '目前沒有可以取消的操作。',
   balance: (b) => {
     const lines = [`您目前有 ${formatPoints(b.points, 'zh')} 點。`, `等級：${b.tierName}。`];
+    if (b.pendingPoints > 0) lines.push(`另有 ${formatPoints(b.pendingPoints, 'zh')} 點待入帳，最近消費的退貨期結束後即可使用。`);
     if (b.next) lines.push(`再累積 ${formatPoints(b.next.pointsNeeded, 'zh')} 點即可升級為${b.next.tierName}。`);
     else lines.push('您已經是最高等級，感謝您的支持！');
     if (b.expiring) lines.push(`⏳ 有 ${formatPoints(b.expiring.points, 'zh')} 點將於 ${formatDate(b.expiring.date, 'zh')} 到期。`);
