@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
+import { posApiPlugin } from './adapters/http/pos/index.js';
 import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import type { BrandSettings } from './bots/customer/turn-context.js';
@@ -115,7 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   };
   declare();
 
-  const plugins: FastifyPluginAsync[] = [];
+  const plugins: FastifyPluginAsync[] = [posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) })];
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = createTelegramChannel({

@@ -1,5 +1,6 @@
 // Entry point: `npm start` runs the app; `npm run seed` loads the demo data and exits.
 import { existsSync } from 'node:fs';
+import { runAdminCommand } from './adapters/cli/admin.js';
 import { createLogger, openData, startApp } from './app.js';
 import { ConfigError, loadConfig, redactConfig, type Config } from './config.js';
 import { systemClock } from './core/shared/index.js';
@@ -21,6 +22,15 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
+  if (process.argv[2] === 'admin') {
+    const { db, deps } = await openData(config, logger, systemClock);
+    try {
+      process.exitCode = await runAdminCommand(process.argv.slice(3), { ...deps, brandId: config.BRAND_ID }, (line) => process.stdout.write(`${line}\n`));
+    } finally {
+      await db.close();
+    }
+    return;
+  }
   if (process.argv[2] === 'seed') {
     const { db } = await openData({ ...config, SEED_DEMO_DATA: 'always' }, logger, systemClock);
     await db.close();
