@@ -49,7 +49,12 @@ export async function seedDemoData(deps: CoreDeps, brandId: string): Promise<See
   const created = !(await brandExists(deps, brandId));
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await tx.insert(schema.brands).values({ id: brandId, name: 'Loyalty Club (demo)', defaultLanguage: 'en', country: 'AE', timezone: 'Asia/Dubai' }).onConflictDoNothing();
+    // No return window in the demo, so a purchase posted through the POS API can be spent in the chat at once
+    // (a real brand keeps the default 14 days: see core/loyalty/program.ts).
+    await tx
+      .insert(schema.brands)
+      .values({ id: brandId, name: 'Loyalty Club (demo)', defaultLanguage: 'en', country: 'AE', timezone: 'Asia/Dubai', settings: { pendingDays: 0 } })
+      .onConflictDoNothing();
     await tx.insert(schema.stores).values(STORES.map((s) => ({ ...s, brandId }))).onConflictDoNothing();
     await tx
       .insert(schema.tiers)
