@@ -251,14 +251,11 @@ describe.each(testDbKinds)('loyalty jobs on %s', (kind) => {
       expect(byAccount.get(m1.accountId)).toMatchObject({ customerId: m1.customerId, points: 120 });
       expect(byAccount.get(m2.accountId)).toMatchObject({ customerId: m2.customerId, points: 10 });
       // The first date is a Date (the reminder formats it) and the soonest of the account's lots in range.
-      expect(new Date(byAccount.get(m1.accountId)!.firstDate).getTime()).toBe(at(5).getTime());
-      expect(new Date(byAccount.get(m2.accountId)!.firstDate).getTime()).toBe(at(30).getTime());
+      expect(byAccount.get(m1.accountId)!.firstDate!.getTime()).toBe(at(5).getTime());
+      expect(byAccount.get(m2.accountId)!.firstDate!.getTime()).toBe(at(30).getTime());
     });
 
-    // BUG (core/loyalty/jobs.ts:71): firstDate is selected as sql<Date>`min(expires_at)` with no mapWith, so it is
-    // typed Date but arrives as the driver's raw text ("2206-01-23 09:00:00+00") on both PGlite and node-postgres;
-    // a reminder calling firstDate.getTime() or Intl formatting on it throws. Input: one lot expiring in 5 days,
-    // range now..now+30 days. Expected: a Date instance. Actual: a string. (getBalance uses min() and gets a Date.)
+    // The reminder formats firstDate, so it must arrive as a Date on both drivers (raw SQL min() would be text).
     it('returns firstDate as a Date, as its type says', async () => {
       const b = await createBrand(handle.db);
       const m = await createMember(deps, b.brandId);
