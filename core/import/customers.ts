@@ -3,12 +3,13 @@
 // INSERT … SELECT / UPDATE … FROM statements) creates, completes or matches the customers and opens the accounts.
 // Everything runs in one transaction under a per-brand lock: an import lands whole or not at all, and running the
 // same file again changes nothing. Semantics are documented in README.md beside this file.
+import { randomBytes } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, schema, type Db } from '../../db/index.js';
 import { expiryFor, loadProgramContext, loadTiers } from '../loyalty/index.js';
 import { AppError, type CoreDeps } from '../shared/index.js';
-import { fileSize, isReject, readCsv, RejectsWriter, type ImportProgress } from './csv-source.js';
+import { columnReader, fileSize, isReject, readCsv, RejectsWriter, type CsvRecord, type ImportProgress } from './csv-source.js';
 import { normalizeBirthday, normalizeCount, normalizeEmail, normalizeFlag, normalizeMemberCode, normalizePhone } from './normalize.js';
 import { UnionFind } from './union-find.js';
 
@@ -97,32 +98,32 @@ export async function importCustomersCsv(deps: CoreDeps, input: ImportCustomersI
       // One insert in flight while the next batch is parsed: the database and the parser work at the same time,
       // and awaiting the previous insert before sending the next is the backpressure.
       let inflight: Promise<void> = Promise.resolve();
+      let stagingMs = 0;
+      const readStart = performance.now();
       const flush = async (): Promise<void> => {
         const rows = buffer;
         buffer = [];
         await inflight;
-        const p = stageRows(tx, rows);
+        const p = stageRows(tx, rows).then((ms) => void (stagingMs += ms));
         p.catch(() => undefined);
         inflight = p;
       };
 
-      for await (const item of readCsv(input.file, { required: requireIdentifierColumn, onBytes: (b) => (progress.bytesRead = b) })) {
+      let field: (r: CsvRecord, column: string) => string = () => '';
+      const onHeader = (columns: readonly string[]): void => void (field = columnReader(columns));
+      for await (const item of readCsv(input.file, { required: requireIdentifierColumn, onHeader, onBytes: (b) => (progress.bytesRead = b) })) {
         if (isReject(item)) {
           await rejects.write(item);
           continue;
         }
         progress.rowsRead++;
-        const row = normalizeRow(item.fields, region, today);
+        const row = normalizeRow((k) => field(item, k), region, today);
         if (typeof row === 'string') {
           await rejects.write({ line: item.line, reason: row, raw: item.raw });
           continue;
         }
         const rn = staged.length;
-        const keys: string[] = [];
-        if (row.memberCode) keys.push(`c:${row.memberCode}`);
-        if (row.phone) keys.push(`p:${row.phone}`);
-        if (row.email) keys.push(`e:${row.email}`);
-        const cluster = groups.add(rn, keys);
+        const cluster = groups.add(rn, [row.memberCode, row.phone, row.email]);
         staged.push(cluster);
         buffer.push({ rn, cluster, line: item.line, ...row });
         if (buffer.length >= batchSize) await flush();
@@ -131,6 +132,7 @@ export async function importCustomersCsv(deps: CoreDeps, input: ImportCustomersI
       await flush();
       await inflight;
 
+      deps.log.debug({ step: 'read and stage', ms: Math.round(performance.now() - readStart), stagingMs: Math.round(stagingMs) }, 'customer import step');
       progress.phase = 'merging';
       report(true);
       // Rows staged before a later row joined their group to an older one carry a stale group: fix those few.
@@ -163,8 +165,8 @@ function requireIdentifierColumn(columns: readonly string[]): string | null {
 }
 
 /** A row's normalized fields, or why it is refused. */
-function normalizeRow(f: Record<string, string>, region: CountryCode, today: Date): Omit<StagedRow, 'rn' | 'cluster' | 'line'> | string {
-  const text = (k: string): string => (f[k] ?? '').trim();
+function normalizeRow(get: (column: string) => string, region: CountryCode, today: Date): Omit<StagedRow, 'rn' | 'cluster' | 'line'> | string {
+  const text = (k: string): string => get(k).trim();
   let phone: string | null = null;
   if (text('phone')) {
     const r = normalizePhone(text('phone'), region);
@@ -206,14 +208,17 @@ function normalizeRow(f: Record<string, string>, region: CountryCode, today: Dat
   return { name: name || null, phone, email, birthday, language: language || null, memberCode, points, phoneVerified: phone !== null && verified.value };
 }
 
-async function stageRows(tx: Db, rows: StagedRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Inserts a batch into the staging table; returns how long the database took (ms). */
+async function stageRows(tx: Db, rows: StagedRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const started = performance.now();
   const col = <T>(f: (r: StagedRow) => T): SQL => param(rows.map(f));
   await tx.execute(sql`
     insert into import_customer_rows (rn, cluster, line, name, phone, email, birthday, language, member_code, points, phone_verified)
     select * from unnest(${col((r) => r.rn)}::int[], ${col((r) => r.cluster)}::int[], ${col((r) => r.line)}::int[], ${col((r) => r.name)}::text[],
       ${col((r) => r.phone)}::text[], ${col((r) => r.email)}::text[], ${col((r) => r.birthday)}::date[], ${col((r) => r.language)}::text[],
       ${col((r) => r.memberCode)}::text[], ${col((r) => r.points)}::int[], ${col((r) => r.phoneVerified)}::bool[])`);
+  return performance.now() - started;
 }
 
 /** The set-based merge of the staged rows into customers, accounts and opening balances. */
@@ -224,6 +229,13 @@ async function mergeCustomers(
 ): Promise<Omit<ImportCustomersResult, 'rows' | 'rejected' | 'duplicatesMerged'>> {
   const tx = deps.db;
   const now = deps.clock.now().toISOString();
+  let mark = performance.now();
+  // Step timings at debug level: where a slow import spends its time, without a profiler.
+  const step = (name: string): void => {
+    const t = performance.now();
+    deps.log.debug({ step: name, ms: Math.round(t - mark) }, 'customer import step');
+    mark = t;
+  };
   const one = async <T>(q: SQL): Promise<T> => rowsOf<T>(await tx.execute(q))[0]!;
 
   // A member code held by another brand's member cannot be this brand's: the code is dropped (and the row
@@ -246,6 +258,12 @@ async function mergeCustomers(
       where a.member_code = r.member_code and a.brand_id <> ${brandId}`);
   }
 
+  step('member codes of other brands');
+  // New customers get time-ordered ids (UUID version 7 layout: import time, then the group number), so the
+  // million inserts into the primary key and the account's customer index append instead of splitting random pages.
+  const rand = randomBytes(5).toString('hex');
+  const idHead = `${Date.now().toString(16).padStart(12, '0')}7${rand.slice(0, 3)}8${rand.slice(3, 10)}`;
+
   // Each group of rows goes to one customer: an existing one found by member code, else phone, else email (the
   // oldest when several match), or a new one. Groups that reach the same existing customer merge there.
   await tx.execute(sql`
@@ -261,32 +279,46 @@ async function mergeCustomers(
         select r.cluster, c.id, 2, c.created_at from import_customer_rows r join customers c on c.brand_id = ${brandId} and c.email = r.email
       ) m order by cluster, rank, created_at, customer_id
     )
-    select g.cluster, coalesce(f.customer_id, gen_random_uuid()) as customer_id, f.customer_id is not null as existing
+    select g.cluster, coalesce(f.customer_id, (${idHead} || lpad(to_hex(g.cluster), 8, '0'))::uuid) as customer_id, f.customer_id is not null as existing
     from (select distinct cluster from import_customer_rows) g left join found f on f.cluster = g.cluster`);
 
-  // Per customer, each field from the first row (file order) that has it.
+  step('targets');
+  // Per customer, each field from the first row (file order) that has it. Most customers are one row: they are
+  // copied as they are, and only customers of several rows pay for the ordered aggregates.
+  await tx.execute(sql`
+    create temp table import_customer_multi on commit drop as
+    select t.customer_id from import_customer_rows r join import_customer_targets t on t.cluster = r.cluster
+    group by t.customer_id having count(*) > 1`);
   await tx.execute(sql`
     create temp table import_customer_merged on commit drop as
-    select t.customer_id, bool_or(t.existing) as existing,
-      (array_agg(r.name order by r.rn) filter (where r.name is not null))[1] as name,
-      (array_agg(r.phone order by r.rn) filter (where r.phone is not null))[1] as phone,
-      (array_agg(r.phone_verified order by r.rn) filter (where r.phone is not null))[1] as phone_verified,
-      (array_agg(r.email order by r.rn) filter (where r.email is not null))[1] as email,
-      (array_agg(r.birthday order by r.rn) filter (where r.birthday is not null))[1] as birthday,
-      (array_agg(r.language order by r.rn) filter (where r.language is not null))[1] as language,
-      (array_agg(r.member_code order by r.rn) filter (where r.member_code is not null))[1] as member_code,
-      (array_agg(coalesce(r.points, 0) order by r.rn) filter (where r.member_code is not null))[1] as points
+    select t.customer_id, t.existing, r.name, r.phone, case when r.phone is not null then r.phone_verified end as phone_verified, r.email, r.birthday,
+      r.language, r.member_code, case when r.member_code is not null then coalesce(r.points, 0) end as points
     from import_customer_rows r join import_customer_targets t on t.cluster = r.cluster
+    where not exists (select 1 from import_customer_multi x where x.customer_id = t.customer_id)
+    union all
+    select t.customer_id, bool_or(t.existing),
+      (array_agg(r.name order by r.rn) filter (where r.name is not null))[1],
+      (array_agg(r.phone order by r.rn) filter (where r.phone is not null))[1],
+      (array_agg(r.phone_verified order by r.rn) filter (where r.phone is not null))[1],
+      (array_agg(r.email order by r.rn) filter (where r.email is not null))[1],
+      (array_agg(r.birthday order by r.rn) filter (where r.birthday is not null))[1],
+      (array_agg(r.language order by r.rn) filter (where r.language is not null))[1],
+      (array_agg(r.member_code order by r.rn) filter (where r.member_code is not null))[1],
+      (array_agg(coalesce(r.points, 0) order by r.rn) filter (where r.member_code is not null))[1]
+    from import_customer_rows r join import_customer_targets t on t.cluster = r.cluster
+    where exists (select 1 from import_customer_multi x where x.customer_id = t.customer_id)
     group by t.customer_id`);
-
+  step('merged');
   const created = await one<{ n: number }>(sql`
     with ins as (
       insert into customers (id, brand_id, name, birthday, phone, phone_verified, email, language, created_at, updated_at)
       select customer_id, ${brandId}, name, birthday, phone, coalesce(phone_verified, false), email, language, ${now}::timestamptz, ${now}::timestamptz
       from import_customer_merged where not existing
+      order by customer_id
       returning 1
     ) select count(*)::int as n from ins`);
 
+  step('customers created');
   // Existing profiles only get their empty fields filled: what the customer told the bot is newer than an export.
   const updated = await one<{ n: number }>(sql`
     with upd as (
@@ -302,6 +334,7 @@ async function mergeCustomers(
       returning 1
     ) select count(*)::int as n from upd`);
   const matched = await one<{ n: number }>(sql`select count(*)::int as n from import_customer_merged where existing`);
+  step('customers updated');
 
   // Members: an account with the file's member code, its tier from the points, the points as an opening ledger
   // entry (with its lot) under a key naming the code, so a second run finds it and posts nothing.
@@ -309,15 +342,21 @@ async function mergeCustomers(
   if (!ctx) throw new AppError('NOT_FOUND', `brand ${brandId} does not exist`);
   const tiers = [...(await loadTiers(tx, brandId))].sort((a, b) => a.minPoints - b.minPoints);
   const expiresAt = expiryFor(deps.clock.now(), ctx.program, ctx.timezone)?.toISOString() ?? null;
+  // The tier of each new member, as tierFor decides it: the highest tier whose minimum the points reach.
+  const tierCase = sql`case ${sql.join(
+    [...tiers].reverse().map((t) => sql`when m.points >= ${t.minPoints} then ${t.code}`),
+    sql` `,
+  )} else ${tiers[0]!.code} end`;
   const members = await one<{ accounts: number; entries: number }>(sql`
     with acc as (
-      insert into loyalty_accounts (brand_id, customer_id, member_code, points_balance, qualifying_points, tier_code, enrolled_at, enrolled_via, updated_at)
-      select ${brandId}, m.customer_id, m.member_code, m.points, m.points,
-        coalesce((select t.code from unnest(${param(tiers.map((t) => t.code))}::text[], ${param(tiers.map((t) => t.minPoints))}::int[]) as t(code, min_points)
-                  where t.min_points <= m.points order by t.min_points desc limit 1), ${tiers[0]!.code}),
+      insert into loyalty_accounts (id, brand_id, customer_id, member_code, points_balance, qualifying_points, tier_code, enrolled_at, enrolled_via, updated_at)
+      select case when m.existing then gen_random_uuid() else (substr(m.customer_id::text, 1, 19) || 'a' || substr(m.customer_id::text, 21))::uuid end,
+        ${brandId}, m.customer_id, m.member_code, m.points, m.points,
+        ${tierCase},
         ${now}::timestamptz, 'import', ${now}::timestamptz
       from import_customer_merged m
       where m.member_code is not null and not exists (select 1 from loyalty_accounts a where a.customer_id = m.customer_id)
+      order by m.customer_id
       on conflict do nothing
       returning id, member_code, points_balance
     ),
@@ -334,6 +373,7 @@ async function mergeCustomers(
     )
     select (select count(*) from acc)::int as accounts, (select count(*) from led)::int as entries, (select count(*) from lots)::int as lots`);
 
+  step('members and opening balances');
   // Rows whose member code did not end up on their customer's account, and opening points a member already has
   // differently (a second run with changed points, or a member who existed before the import).
   const unused = rowsOf<{ line: number; name: string | null; phone: string | null; email: string | null; member_code: string; kept: string | null; reason: string }>(
@@ -343,16 +383,20 @@ async function mergeCustomers(
       from import_customer_rows r
       join import_customer_targets t on t.cluster = r.cluster
       left join loyalty_accounts a on a.customer_id = t.customer_id
+      -- A one-row new customer got an account with its own code (or nothing to report): only merged rows and
+      -- customers that existed before can carry a code that did not land.
       where r.member_code is not null and a.member_code is distinct from r.member_code
+        and (t.existing or exists (select 1 from import_customer_multi x where x.customer_id = t.customer_id))
       union all
       select r.line, r.name, r.phone, r.email, r.member_code, a.member_code, 'opening_points_conflict'
       from import_customer_merged m
       join import_customer_rows r on r.member_code = m.member_code
       join loyalty_accounts a on a.member_code = m.member_code and a.customer_id = m.customer_id
       left join points_ledger l on l.idempotency_key = 'import:' || m.member_code || ':opening'
-      where m.points > 0 and coalesce(l.points, 0) <> m.points and coalesce(r.points, 0) = m.points
+      where m.existing and m.points > 0 and coalesce(l.points, 0) <> m.points and coalesce(r.points, 0) = m.points
       order by 1`),
   );
+  step('unused codes');
   for (const r of unused) {
     const reason =
       r.reason === 'member_code_conflict'

@@ -38,16 +38,19 @@ describe('import normalization', () => {
 describe('UnionFind', () => {
   it('joins rows transitively and names each group by its earliest row', () => {
     const u = new UnionFind();
-    expect(u.add(0, ['p:1', 'e:a'])).toBe(0);
-    expect(u.add(1, ['p:2'])).toBe(1);
-    expect(u.add(2, ['e:b', 'p:2'])).toBe(1);
+    // Keys by kind: [phone, email]; the same text of another kind is another key.
+    expect(u.add(0, ['1', 'a'])).toBe(0);
+    expect(u.add(1, ['2', null])).toBe(1);
+    expect(u.add(2, ['2', 'b'])).toBe(1);
     expect(u.groupCount).toBe(2);
-    // Row 3 links group 1 to group 0: rows 1 and 2 now belong to group 0.
-    expect(u.add(3, ['e:a', 'e:b'])).toBe(0);
-    expect([0, 1, 2, 3].map((r) => u.find(r))).toEqual([0, 0, 0, 0]);
-    expect(u.groupCount).toBe(1);
-    for (let r = 4; r < 5000; r++) u.add(r, [`p:${r}`]);
-    expect(u.groupCount).toBe(4997);
+    // Row 3 links group 1 (phone 2) to group 0 (email a): rows 1 and 2 now belong to group 0.
+    expect(u.add(3, ['2', 'a'])).toBe(0);
+    expect(u.add(4, ['b', null])).toBe(4);
+    expect(u.add(5, [null, 'b'])).toBe(0);
+    expect([0, 1, 2, 3, 5].map((r) => u.find(r))).toEqual([0, 0, 0, 0, 0]);
+    expect(u.groupCount).toBe(2);
+    for (let r = 6; r < 5002; r++) u.add(r, [`p${r}`, null]);
+    expect(u.groupCount).toBe(4998);
     expect(() => u.add(10, [])).toThrow(/in order/);
   });
 });

@@ -7,7 +7,7 @@ import { schema } from '../../db/index.js';
 import { ingestTransactions } from '../pos/bulk-ingest.js';
 import type { TransactionInput, TransactionResult } from '../pos/index.js';
 import { AppError, type CoreDeps } from '../shared/index.js';
-import { fileSize, isReject, readCsv, RejectsWriter, type CsvRecord, type ImportProgress } from './csv-source.js';
+import { columnReader, fileSize, isReject, readCsv, RejectsWriter, type CsvRecord, type ImportProgress } from './csv-source.js';
 import { normalizeCount, normalizePhone } from './normalize.js';
 
 /** What to import. */
@@ -92,13 +92,15 @@ export async function importTransactionsCsv(deps: CoreDeps, input: ImportTransac
     }
   };
 
+  let field: (r: CsvRecord, column: string) => string = () => '';
+  const onHeader = (columns: readonly string[]): void => void (field = columnReader(columns));
   let group: CsvRecord[] = [];
   const finish = async (): Promise<void> => {
     if (group.length === 0) return;
     const rows = group;
     group = [];
     result.transactions++;
-    const built = toTransaction(rows, input.brandId, stores, region);
+    const built = toTransaction(rows, field, input.brandId, stores, region);
     if (typeof built === 'string') {
       for (const row of rows) await rejects.write({ line: row.line, reason: built, raw: row.raw });
       return;
@@ -108,7 +110,7 @@ export async function importTransactionsCsv(deps: CoreDeps, input: ImportTransac
   };
 
   try {
-    for await (const item of readCsv(input.file, { required: requireColumns, onBytes: (b) => (progress.bytesRead = b) })) {
+    for await (const item of readCsv(input.file, { required: requireColumns, onHeader, onBytes: (b) => (progress.bytesRead = b) })) {
       if (isReject(item)) {
         await rejects.write(item);
         continue;
@@ -116,7 +118,7 @@ export async function importTransactionsCsv(deps: CoreDeps, input: ImportTransac
       progress.rowsRead++;
       result.rows++;
       const first = group[0];
-      if (first && (first.fields.store_code !== item.fields.store_code || first.fields.external_id !== item.fields.external_id)) await finish();
+      if (first && (field(first, 'store_code') !== field(item, 'store_code') || field(first, 'external_id') !== field(item, 'external_id'))) await finish();
       group.push(item);
       report();
     }
@@ -137,12 +139,18 @@ function requireColumns(columns: readonly string[]): string | null {
 }
 
 /** The purchase a group of rows describes, or why it is refused. */
-function toTransaction(rows: CsvRecord[], brandId: string, stores: Map<string, { id: string; currency: string }>, region: CountryCode): TransactionInput | string {
-  const head = rows[0]!.fields;
-  const text = (f: Record<string, string>, k: string): string => (f[k] ?? '').trim();
+function toTransaction(
+  rows: CsvRecord[],
+  field: (r: CsvRecord, column: string) => string,
+  brandId: string,
+  stores: Map<string, { id: string; currency: string }>,
+  region: CountryCode,
+): TransactionInput | string {
+  const head = rows[0]!;
+  const text = (r: CsvRecord, k: string): string => field(r, k).trim();
   for (const row of rows.slice(1)) {
     for (const k of ['occurred_at', 'total_minor', 'currency', 'member_code', 'phone']) {
-      if (text(row.fields, k) !== text(head, k)) return `inconsistent_rows: ${k} differs between the lines of one receipt`;
+      if (text(row, k) !== text(head, k)) return `inconsistent_rows: ${k} differs between the lines of one receipt`;
     }
   }
   const store = stores.get(text(head, 'store_code'));
@@ -162,13 +170,13 @@ function toTransaction(rows: CsvRecord[], brandId: string, stores: Map<string, {
   }
   const lines: TransactionInput['lines'] = [];
   for (const row of rows) {
-    const sku = text(row.fields, 'sku');
+    const sku = text(row, 'sku');
     if (!sku) continue;
-    const amount = normalizeCount(text(row.fields, 'amount_minor'), 'invalid_amount_minor', 1_000_000_000_000);
+    const amount = normalizeCount(text(row, 'amount_minor'), 'invalid_amount_minor', 1_000_000_000_000);
     if (!amount.ok) return amount.reason;
-    const quantity = text(row.fields, 'quantity') ? normalizeCount(text(row.fields, 'quantity'), 'invalid_quantity', 1_000_000) : { ok: true as const, value: 1 };
+    const quantity = text(row, 'quantity') ? normalizeCount(text(row, 'quantity'), 'invalid_quantity', 1_000_000) : { ok: true as const, value: 1 };
     if (!quantity.ok) return quantity.reason;
-    lines.push({ sku, category: text(row.fields, 'category'), quantity: quantity.value, amountMinor: amount.value });
+    lines.push({ sku, category: text(row, 'category'), quantity: quantity.value, amountMinor: amount.value });
   }
   const memberCode = text(head, 'member_code');
   return {

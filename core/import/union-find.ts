@@ -7,10 +7,14 @@ export class UnionFind {
   private parent = new Int32Array(1024);
   private size = 0;
   private groups = 0;
-  private readonly owners = new Map<string, number>();
+  /** One map per kind of key (member code, phone, email): no prefixed key strings to build per row. */
+  private readonly owners: Array<Map<string, number>> = [];
 
-  /** Adds row `rn` (the next row number) with its keys; returns its group (the earliest row of the group). */
-  add(rn: number, keys: readonly string[]): number {
+  /**
+   * Adds row `rn` (the next row number) with its keys, one per kind in a fixed order (null: none of that kind);
+   * returns its group (the earliest row of the group).
+   */
+  add(rn: number, keys: ReadonlyArray<string | null>): number {
     if (rn !== this.size) throw new Error(`rows must be added in order: expected ${this.size}, got ${rn}`);
     if (rn >= this.parent.length) {
       const grown = new Int32Array(this.parent.length * 2);
@@ -20,9 +24,12 @@ export class UnionFind {
     this.parent[rn] = rn;
     this.size++;
     this.groups++;
-    for (const key of keys) {
-      const owner = this.owners.get(key);
-      if (owner === undefined) this.owners.set(key, rn);
+    for (let kind = 0; kind < keys.length; kind++) {
+      const key = keys[kind];
+      if (key === null || key === undefined) continue;
+      const owners = (this.owners[kind] ??= new Map());
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, rn);
       else this.union(rn, owner);
     }
     return this.find(rn);

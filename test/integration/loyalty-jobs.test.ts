@@ -430,7 +430,7 @@ describe.each(testDbKinds)('loyalty jobs on %s', (kind) => {
       }
     });
 
-    // BUG (core/loyalty/jobs.ts:121-122 and :128-129): `changes++` runs whether or not applyTier's conditional
+    // Regression (fixed; was core/loyalty/jobs.ts:121-122 and :128-129): `changes++` runs whether or not applyTier's conditional
     // update changed the row (applyTier returns void), so when two reviews race each reports every change and the
     // documented "number of tier changes" is double-counted (the tiers and events themselves change once).
     // Input: six Silver members due for downgrade, two reviewTiers in parallel. Expected: counts add up to 6.
@@ -441,7 +441,7 @@ describe.each(testDbKinds)('loyalty jobs on %s', (kind) => {
       expect(counts[0] + counts[1]).toBe(6);
     });
 
-    // BUG (core/loyalty/ledger.ts:99-101, with jobs.ts:102-115): in rolling_12_months mode the upgrade on earning
+    // Regression (fixed; was core/loyalty/ledger.ts:99-101, with jobs.ts:102-115): in rolling_12_months mode the upgrade on earning
     // uses loyalty_accounts.qualifying_points, a lifetime counter that nothing ever rolls off, while reviewTiers
     // uses the last 12 months of the ledger. So a member the review downgraded is upgraded straight back by any
     // earning, and the tiers flap (one tier_changed event each way). Input: rolling, grace 30 days; earn 1,000

@@ -197,7 +197,7 @@ describe.each(testDbKinds)('POS purchases on %s', (kind) => {
       expect(await account(handle.db, m.accountId)).toMatchObject({ pointsBalance: 200, firstPurchaseAt: START });
     });
 
-    // BUG (core/pos/record-transaction.ts:96 and :121): a purchase of only excluded items (a gift card) earns nothing
+    // Regression (fixed; was core/pos/record-transaction.ts:96 and :121): a purchase of only excluded items (a gift card) earns nothing
     // — EARNING.md step 1: "excluded items such as gift cards are cash, not purchases" — yet awardPurchase still
     // treats it as the member's first purchase: it sets firstPurchaseAt, so the member's real first purchase later
     // gets no first-purchase bonus. Input: firstPurchaseBonus 100; buy a 500 AED gift card, then 50 AED of apparel.
@@ -212,7 +212,7 @@ describe.each(testDbKinds)('POS purchases on %s', (kind) => {
       expect(real.pointsEarned).toBe(150);
     });
 
-    // BUG (core/pos/record-transaction.ts:111): same root cause as above — the referral (300 + 200 points by
+    // Regression (fixed; was core/pos/record-transaction.ts:111): same root cause as above — the referral (300 + 200 points by
     // default) is paid on a purchase that earns nothing because it holds only excluded items. Input: referral
     // { referrerPoints: 300, refereePoints: 200 }; the referred friend's first transaction is a 500 AED gift card.
     // Expected: no referral yet (both balances 0). Actual: referrer 300, friend 200.
@@ -310,7 +310,7 @@ describe.each(testDbKinds)('POS purchases on %s', (kind) => {
     });
   });
 
-  // BUG (core/pos/record-transaction.ts:54 with core/loyalty/earning-rules.ts:171): negative lines are accepted
+  // Regression (fixed; was core/pos/record-transaction.ts:54 with core/loyalty/earning-rules.ts:171): negative lines are accepted
   // (they only lower the lines' sum for the lines_exceed_total check) but the earning engine drops lines with
   // amountMinor <= 0, so a basket discount sent as a negative line earns points on the undiscounted amount.
   // Input: lines [{ apparel, 10,000 }, { discount, -9,000 }], totalMinor 1,000 (10 AED paid), 1 point per AED.

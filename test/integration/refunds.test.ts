@@ -197,7 +197,7 @@ describe.each(testDbKinds)('POS refunds on %s', (kind) => {
       expect(await ledger(handle.db, m.accountId)).toEqual(before);
     });
 
-    // BUG (core/pos/refund.ts:59-78): when the points were already spent, only the part taken from the balance is
+    // Regression (fixed; was core/pos/refund.ts:59-78): when the points were already spent, only the part taken from the balance is
     // posted (as a qualifying 'reverse'); the shortfall is written to pos_refunds but never taken off
     // qualifying_points, so a fully refunded purchase keeps counting toward the tier (and, in rolling mode, the
     // ledger sum reviewTiers reads). Input: buy 1,000 AED (1,000 points -> Silver), redeem 1,000, refund 1,000 AED.
@@ -291,7 +291,7 @@ describe.each(testDbKinds)('POS refunds on %s', (kind) => {
       expect((await account(handle.db, m.accountId)).pointsBalance).toBe(10);
     });
 
-    // BUG (core/pos/refund.ts:63-64, thrown at :74): the balance that caps the reversal is read without the account lock; a spend
+    // Regression (fixed; was core/pos/refund.ts:63-64, thrown at :74): the balance that caps the reversal is read without the account lock; a spend
     // committed between that read and postLedgerEntry's locked check makes the reversal 'insufficient_points' and
     // the refund throws "reversal not posted: insufficient_points" (a 500 at the till) instead of reversing what is
     // left and recording the rest as shortfall. Input: 100 points from a 100 AED purchase; a redeem of 60 holds the
@@ -340,7 +340,7 @@ describe.each(testDbKinds)('POS refunds on %s', (kind) => {
       expect(refunded(await recordRefund(deps, refund(b, p.externalId, 5_000)))).toMatchObject({ pointsReversed: 50, member: { balance: 50 } });
     });
 
-    // BUG (core/pos/attach.ts:33, with core/pos/refund.ts:54-59): a refund of a purchase that matched
+    // Regression (fixed; was core/pos/attach.ts:33, with core/pos/refund.ts:54-59): a refund of a purchase that matched
     // no member reverses nothing (points_earned is 0) but sets refunded_minor; when the phone is verified later,
     // attachUnmatchedTransactions awards points on the full totalMinor, ignoring refunded_minor. A fully refunded
     // purchase then earns its points for good (nothing is left to refund). Input: 100 AED bought with an unverified
