@@ -1,6 +1,7 @@
 // Entry point: `npm start` runs the app; `npm run seed` loads the demo data and exits.
 import { existsSync } from 'node:fs';
 import { runAdminCommand } from './adapters/cli/admin.js';
+import { runImport } from './adapters/cli/import.js';
 import { createLogger, openData, startApp } from './app.js';
 import { ConfigError, loadConfig, redactConfig, type Config } from './config.js';
 import { systemClock } from './core/shared/index.js';
@@ -26,6 +27,15 @@ async function main(): Promise<void> {
     const { db, deps } = await openData(config, logger, systemClock);
     try {
       process.exitCode = await runAdminCommand(process.argv.slice(3), { ...deps, brandId: config.BRAND_ID }, (line) => process.stdout.write(`${line}\n`));
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  if (process.argv[2] === 'import') {
+    const { db, deps } = await openData(config, logger, systemClock);
+    try {
+      process.exitCode = await runImport(process.argv.slice(3), { core: deps, brandId: config.BRAND_ID, stderr: process.stderr }, process.stdout);
     } finally {
       await db.close();
     }

@@ -98,6 +98,11 @@ export async function createApiKey(
 export async function verifyApiKey(deps: CoreDeps, input: { brandId: string; key: string }): Promise<ApiKeyPrincipal | null> {
   const parts = parseApiKey(input.key);
   if (!parts) return null;
+  // A till sends hundreds of sales a minute: a verified key is remembered briefly instead of read every time.
+  // Revocation in this process clears it at once; in another process it takes effect within VERIFIED_TTL_MS.
+  const cacheKey = hashApiKey(input.key);
+  const cached = verified.get(cacheKey);
+  if (cached && cached.until > Date.now() && cached.principal.brandId === input.brandId) return cached.principal;
   const [row] = await deps.db
     .select({ key: schema.apiKeys, store: schema.stores })
     .from(schema.apiKeys)
@@ -114,8 +119,16 @@ export async function verifyApiKey(deps: CoreDeps, input: { brandId: string; key
     await deps.db.update(schema.apiKeys).set({ lastUsedAt: now }).where(eq(schema.apiKeys.id, row.key.id));
   }
   const store = row.store ? { id: row.store.id, code: row.store.code, country: row.store.country, currency: row.store.currency } : null;
-  return { id: row.key.id, brandId: row.key.brandId, name: row.key.name, store };
+  const principal = { id: row.key.id, brandId: row.key.brandId, name: row.key.name, store };
+  if (verified.size >= VERIFIED_MAX) verified.clear();
+  verified.set(cacheKey, { principal, until: Date.now() + VERIFIED_TTL_MS });
+  return principal;
 }
+
+/** How long a verified key is trusted without reading it again (revocation elsewhere takes at most this long). */
+export const VERIFIED_TTL_MS = 10_000;
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, { principal: ApiKeyPrincipal; until: number }>();
 
 /** Revokes a key of the brand; requests with it get 401 from then on. Revoking twice is harmless. */
 export async function revokeApiKey(
@@ -132,6 +145,7 @@ export async function revokeApiKey(
     if (!row) return { status: 'not_found' };
     if (row.revokedAt) return { status: 'already_revoked' };
     await tx.update(schema.apiKeys).set({ revokedAt: deps.clock.now() }).where(eq(schema.apiKeys.id, input.id));
+    for (const [hash, entry] of verified) if (entry.principal.id === input.id) verified.delete(hash);
     await audit({ ...deps, db: tx }, {
       brandId: input.brandId,
       actor: { type: 'staff', id: input.revokedBy },

@@ -51,7 +51,9 @@ export async function* readCsv(
     bytes += chunk.length;
     opts.onBytes?.(bytes);
   });
-  const skipped: Reject[] = [];
+  // Unreadable rows, with how many records the parser had produced before each (to number the records after it).
+  const skipped: Array<{ after: number; reject: Reject }> = [];
+  let produced: { records: number } = { records: 0 };
   const parser = input.pipe(
     parse({
       bom: true,
@@ -59,20 +61,28 @@ export async function* readCsv(
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-        skipped.push({ line: Number((err as { lines?: unknown } | undefined)?.lines ?? 0), reason: `malformed_csv: ${err?.code ?? 'unreadable'}`, raw: raw === undefined ? [] : [raw] });
+        const line = Number((err as { lines?: unknown } | undefined)?.lines ?? 0);
+        skipped.push({ after: produced.records, reject: { line, reason: `malformed_csv: ${err?.code ?? 'unreadable'}`, raw: raw === undefined ? [] : [raw] } });
         return undefined;
       },
     }),
   );
+  produced = parser.info;
   // A read error (missing file) must end the loop below, not hang it.
   input.on('error', (err) => parser.destroy(err));
   let header: string[] | undefined;
-  // Records are numbered, not their physical lines: the parser's per-record line info (`info`, `on_record`) copies
-  // an object per record, a measurable cost at a million rows. The two agree unless a quoted field holds a line break.
-  let line = 0;
+  // Records are numbered rather than asked for their physical line: the parser's per-record line info (`info`,
+  // `on_record`) copies an object per record, a measurable cost at a million rows. The number is the file line
+  // unless a quoted field holds a line break or the file has blank lines.
+  let n = 0;
+  let skippedBefore = 0;
   for await (const record of parser as AsyncIterable<string[]>) {
-    line++;
-    while (skipped.length > 0) yield skipped.shift()!;
+    n++;
+    while (skipped.length > 0 && skipped[0]!.after < n) {
+      skippedBefore++;
+      yield skipped.shift()!.reject;
+    }
+    const line = n + skippedBefore;
     if (!header) {
       header = record.map((h) => h.trim().toLowerCase());
       const problem = opts.required(header);
@@ -87,7 +97,7 @@ export async function* readCsv(
     // No per-record object keyed by column: at a million rows the allocation shows in the garbage collector.
     yield { line, raw: record };
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+  for (const s of skipped) yield s.reject;
   if (!header) throw new AppError('INVALID_INPUT', `${file}: the file is empty (a header row is required)`);
 }
 

@@ -4,7 +4,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
-import { ingestTransactions } from '../pos/bulk-ingest.js';
+import { ingestTransactions } from '../pos/index.js';
 import type { TransactionInput, TransactionResult } from '../pos/index.js';
 import { AppError, type CoreDeps } from '../shared/index.js';
 import { columnReader, fileSize, isReject, readCsv, RejectsWriter, type CsvRecord, type ImportProgress } from './csv-source.js';

@@ -18,7 +18,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db/index.js';
 import { computeEarning, expiryFor, loadProgramContext, loadTiers, tierFor, type LedgerKind, type ProgramContext, type TierDef } from '../loyalty/index.js';
 import type { CoreDeps } from '../shared/index.js';
-import { hashTransaction, type MemberSummary, type TransactionInput, type TransactionResult } from './record-transaction.js';
+import { hashTransaction, recordTransaction, type MemberSummary, type TransactionInput, type TransactionResult } from './record-transaction.js';
 
 /** Tuning of `ingestTransactions`. */
 export interface IngestOptions {
@@ -53,22 +53,96 @@ export async function ingestTransactions(deps: CoreDeps, inputs: readonly Transa
   const cache: BrandCache = new Map();
   const results: TransactionResult[] = [];
   for (let start = 0; start < inputs.length; start += batchSize) {
-    const batch = inputs.slice(start, start + batchSize);
-    let claimFirst = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        results.push(...(await deps.db.transaction((tx) => ingestBatch({ ...deps, db: tx }, batch, cache, claimFirst))));
-        break;
-      } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-        // Lost a race for a purchase: the retry claims its purchases before deciding anything, so it cannot lose again.
-        if (err instanceof RaceLost) claimFirst = true;
-        deps.log.warn({ attempt, reason: err instanceof Error ? err.message : String(err) }, 'bulk ingest batch retried');
-      }
-    }
+    results.push(...(await ingestWithCache(deps, inputs.slice(start, start + batchSize), cache)));
     opts.onBatch?.(results.length);
   }
   return results;
+}
+
+/** Tuning of a coalescer. */
+export interface CoalescerOptions {
+  /** Most purchases in one batch (default 500). */
+  maxBatch?: number;
+  /** Batches in flight at once (default 2: one being written while the next is computed). */
+  concurrency?: number;
+}
+
+/** Records single purchases by grouping the ones that arrive together into bulk-ingest batches. */
+export interface TransactionCoalescer {
+  /** Same contract as recordTransaction: resolves with this purchase's result. */
+  record(input: TransactionInput): Promise<TransactionResult>;
+}
+
+/**
+ * Group commit for single purchases: while batches are in flight, arriving purchases queue, and each free slot takes
+ * everything queued as one batch. Nothing waits on a timer, so a lone purchase goes at once; under load, 200
+ * concurrent requests cost a few transactions instead of 200. If a batch throws, its purchases are retried one by
+ * one with recordTransaction, so one bad purchase fails only its own request.
+ */
+export function createTransactionCoalescer(deps: CoreDeps, opts: CoalescerOptions = {}): TransactionCoalescer {
+  const maxBatch = Math.max(1, opts.maxBatch ?? 500);
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const queue: Array<{ input: TransactionInput; resolve: (r: TransactionResult) => void; reject: (e: unknown) => void }> = [];
+  let cache: BrandCache = new Map();
+  let running = 0;
+  let cacheLoadedAt = Date.now();
+
+  const pump = (): void => {
+    while (running < concurrency && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      running++;
+      // The programme is reloaded every few seconds, so edited earning rules apply without a restart. A new map,
+      // not a cleared one: a batch in flight keeps the programme it started with.
+      if (Date.now() - cacheLoadedAt > 5_000) {
+        cache = new Map();
+        cacheLoadedAt = Date.now();
+      }
+      void runBatch(batch, cache).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  };
+
+  const runBatch = async (batch: typeof queue, brands: BrandCache): Promise<void> => {
+    const inputs = batch.map((b) => b.input);
+    try {
+      const results = await ingestWithCache(deps, inputs, brands);
+      batch.forEach((b, i) => b.resolve(results[i]!));
+    } catch {
+      for (const b of batch) {
+        try {
+          b.resolve(await recordTransaction(deps, b.input));
+        } catch (err) {
+          b.reject(err);
+        }
+      }
+    }
+  };
+
+  return {
+    record(input) {
+      return new Promise<TransactionResult>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
+
+/** One batch with retries, sharing a brand cache with the caller. */
+async function ingestWithCache(deps: CoreDeps, batch: readonly TransactionInput[], cache: BrandCache): Promise<TransactionResult[]> {
+  let claimFirst = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.transaction((tx) => ingestBatch({ ...deps, db: tx }, batch, cache, claimFirst));
+    } catch (err) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      // Lost a race for a purchase: the retry claims its purchases before deciding anything, so it cannot lose again.
+      if (err instanceof RaceLost) claimFirst = true;
+      deps.log.warn({ attempt, reason: err instanceof Error ? err.message : String(err) }, 'bulk ingest batch retried');
+    }
+  }
 }
 
 type BrandCache = Map<string, { ctx: ProgramContext; tiers: TierDef[] }>;
@@ -158,7 +232,7 @@ async function ingestBatch(deps: CoreDeps, inputs: readonly TransactionInput[], 
   const candidates: number[] = [];
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
-    const store = stores.get(input.storeId);
+    const store = stores.get(input.storeId.toLowerCase());
     if (!store || store.brand_id !== input.brandId) {
       results[i] = { status: 'invalid', reason: 'unknown_store' };
       continue;
@@ -358,7 +432,7 @@ async function ingestBatch(deps: CoreDeps, inputs: readonly TransactionInput[], 
     }
     const account = accounts.get(accountId)!;
     const { ctx } = brandData(cache, input.brandId);
-    const store = stores.get(input.storeId)!;
+    const store = stores.get(input.storeId.toLowerCase())!;
     // Only a purchase with something that earns counts as the first one (a gift card alone is paying in cash).
     const isFirstPurchase = account.firstPurchaseAt === null && !account.row.has_first_purchase && hasEligibleLine(input.lines, ctx);
     const earning = computeEarning({
@@ -586,12 +660,15 @@ function arr(values: readonly unknown[]): SQL {
   return sql`${sql.param(values)}`;
 }
 
+// Store ids are compared as the database compares uuids: case does not matter.
 function keyOf(input: TransactionInput): string {
-  return `${input.storeId}\u0000${input.externalId}`;
+  return `${input.storeId.toLowerCase()}\u0000${input.externalId}`;
 }
 
 function compareKeys(a: TransactionInput, b: TransactionInput): number {
-  if (a.storeId !== b.storeId) return a.storeId < b.storeId ? -1 : 1;
+  const sa = a.storeId.toLowerCase();
+  const sb = b.storeId.toLowerCase();
+  if (sa !== sb) return sa < sb ? -1 : 1;
   return a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 }
 

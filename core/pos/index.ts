@@ -5,3 +5,5 @@ export { recordRefund } from './refund.js';
 export type { RefundInput, RefundResult } from './refund.js';
 export { attachUnmatchedTransactions, lookupMember } from './attach.js';
 export type { CustomerLookup } from './attach.js';
+export { ingestTransactions, createTransactionCoalescer } from './bulk-ingest.js';
+export type { TransactionCoalescer, CoalescerOptions } from './bulk-ingest.js';

@@ -1,6 +1,6 @@
 // The one place the bulk endpoint hands purchases to core, so the batched ingest can be swapped in or out in one line.
 // Imported from its file because core/pos/index.ts does not export it yet (the lead adds the export).
-import { ingestTransactions } from '../../../core/pos/bulk-ingest.js';
+import { ingestTransactions } from '../../../core/pos/index.js';
 import type { TransactionInput, TransactionResult } from '../../../core/pos/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
 

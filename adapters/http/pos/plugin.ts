@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { verifyApiKey } from '../../../core/api-keys/index.js';
+import { createTransactionCoalescer } from '../../../core/pos/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
 import { customerRoutes } from './customers.routes.js';
 import { openApiInfo } from './docs.js';
@@ -60,7 +61,12 @@ export function posApiPlugin(options: PosApiOptions): FastifyPluginAsync {
 
 function posApiRoutes(options: PosApiOptions): FastifyPluginAsync {
   const limits = { ...DEFAULT_POS_RATE_LIMIT, ...options.rateLimit };
-  const ctx: PosRouteContext = { deps: options.deps, brandId: options.brandId, bulk: { ...DEFAULT_BULK_LIMITS, ...options.bulk } };
+  const ctx: PosRouteContext = {
+    deps: options.deps,
+    brandId: options.brandId,
+    bulk: { ...DEFAULT_BULK_LIMITS, ...options.bulk },
+    sales: createTransactionCoalescer(options.deps),
+  };
 
   return async (api: FastifyInstance) => {
     api.setValidatorCompiler(zodValidatorCompiler);

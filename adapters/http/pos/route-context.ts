@@ -1,6 +1,7 @@
 // What every POS route gets, and the two helpers they share: the authenticated key, and sending an outcome.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyPrincipal } from '../../../core/api-keys/index.js';
+import type { TransactionCoalescer } from '../../../core/pos/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
 import type { NdjsonLimits } from './ndjson.js';
 import { PosApiError, type HttpOutcome } from './outcomes.js';
@@ -10,6 +11,8 @@ export interface PosRouteContext {
   deps: CoreDeps;
   brandId: string;
   bulk: NdjsonLimits;
+  /** Single sales go through a group-commit coalescer: concurrent requests share one database transaction. */
+  sales: TransactionCoalescer;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 // Sales and refunds: `POST /transactions`, the NDJSON bulk upload, and `POST /transactions/{externalId}/refunds`.
 import type { FastifyInstance } from 'fastify';
-import { recordRefund, recordTransaction, type TransactionInput } from '../../../core/pos/index.js';
+import { recordRefund, type TransactionInput } from '../../../core/pos/index.js';
 import type { z } from 'zod';
 import { bulkResponse, errors, refundResponse, transactionResponse } from './docs.js';
 import { ingest } from './ingest.js';
@@ -41,7 +41,7 @@ export function transactionRoutes(api: FastifyInstance, ctx: PosRouteContext): v
       const principal = principalOf(req);
       const store = await resolveStore(ctx.deps, principal, req.body.storeCode, { root: 'body' });
       const input = toTransactionInput(req.body, { brandId: ctx.brandId, store, now: ctx.deps.clock.now(), root: 'body' });
-      const result = await recordTransaction(ctx.deps, input);
+      const result = await ctx.sales.record(input);
       return send(reply, transactionOutcome(result, { externalId: input.externalId, storeCode: store.code, currency: input.currency }));
     },
   );
