@@ -303,7 +303,7 @@ async function httpLatency(databaseUrl: string, deps: CoreDeps, stores: BenchSto
   const keys: string[] = [];
   for (let i = 0; i < opts.connections; i++) keys.push((await createApiKey(deps, { brandId: BRAND, storeCode: store.code, name: `bench ${i}`, createdBy: 'bench' })).key);
   const appServer = fileURLToPath(new URL('./helpers/app-server.ts', import.meta.url));
-  server = spawn(process.execPath, ['--import', 'tsx', appServer, databaseUrl, BRAND], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, [...(process.env.BENCH_APP_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_APP_PROFILE}`] : []), '--import', 'tsx', appServer, databaseUrl, BRAND], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: server!.stdout! });
     rl.once('line', resolve);
