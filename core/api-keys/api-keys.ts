@@ -102,7 +102,7 @@ export async function verifyApiKey(deps: CoreDeps, input: { brandId: string; key
   // Revocation in this process clears it at once; in another process it takes effect within VERIFIED_TTL_MS.
   const cacheKey = hashApiKey(input.key);
   const cached = verified.get(cacheKey);
-  if (cached && cached.until > Date.now() && cached.principal.brandId === input.brandId) return cached.principal;
+  if (cached && cached.until > deps.clock.now().getTime() && cached.principal.brandId === input.brandId) return cached.principal;
   const [row] = await deps.db
     .select({ key: schema.apiKeys, store: schema.stores })
     .from(schema.apiKeys)
@@ -121,7 +121,7 @@ export async function verifyApiKey(deps: CoreDeps, input: { brandId: string; key
   const store = row.store ? { id: row.store.id, code: row.store.code, country: row.store.country, currency: row.store.currency } : null;
   const principal = { id: row.key.id, brandId: row.key.brandId, name: row.key.name, store };
   if (verified.size >= VERIFIED_MAX) verified.clear();
-  verified.set(cacheKey, { principal, until: Date.now() + VERIFIED_TTL_MS });
+  verified.set(cacheKey, { principal, until: now.getTime() + VERIFIED_TTL_MS });
   return principal;
 }
 

@@ -4,7 +4,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../adapters/cli/admin.js';
-import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../../core/api-keys/index.js';
+import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey, VERIFIED_TTL_MS } from '../../core/api-keys/index.js';
 import { checkGiftCard } from '../../core/gift-cards/index.js';
 import { AppError, ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
 import { rowsOf, schema } from '../../db/index.js';
@@ -94,9 +94,17 @@ describe.each(testDbKinds)('POS API keys on %s', (kind) => {
     clock.advance(59_000);
     await verifyApiKey(deps, { brandId: BRAND, key });
     expect(await lastUsed()).toEqual(t0);
-    clock.advance(1_000);
+    // A verified key is remembered for VERIFIED_TTL_MS, so the next database read (and write) comes after it.
+    clock.advance(1_000 + VERIFIED_TTL_MS);
     await verifyApiKey(deps, { brandId: BRAND, key });
     expect(await lastUsed()).toEqual(clock.now());
+  });
+
+  it('forgets a revoked key at once in this process', async () => {
+    const { id, key } = await createApiKey(deps, { brandId: BRAND, storeCode: 'S1', name: 'Lost tablet', createdBy: 'a' });
+    expect(await verifyApiKey(deps, { brandId: BRAND, key })).not.toBeNull();
+    await revokeApiKey(deps, { brandId: BRAND, id, revokedBy: 'a' });
+    expect(await verifyApiKey(deps, { brandId: BRAND, key })).toBeNull();
   });
 
   it('lists the brand\'s keys without secrets, newest first, revoked ones marked', async () => {
