@@ -1,15 +1,12 @@
 // The web chat page in real headless Chromium against the real app: a new visitor enrolls and asks for the
 // balance in Arabic, and the page renders right to left. Needs Debian's chromium (scripts/setup-services.sh).
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIfBrowser, launchChromium } from '../helpers/browser.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs chromium, so there this never skips; a developer machine without it skips with a reason.
-const describeIfBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 
 describeIfBrowser('web chat page in Chromium', () => {
   let t: TestApp;
@@ -17,10 +14,7 @@ describeIfBrowser('web chat page in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestApp('pglite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,7 @@
 // Bulk ingest must be recordTransaction, only faster: the same 2,000 generated purchases (replays, conflicts,
 // invalid ones, unknown members, several per member, referrals, first purchases, tier upgrades) go through
 // recordTransaction on one database and ingestTransactions on another, and every resulting row is compared.
+import { prng } from '../../bench/helpers/generate.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,16 +13,6 @@ import { createTestDb, testDbKinds } from '../helpers/test-db.js';
 
 type TestDb = Awaited<ReturnType<typeof createTestDb>>;
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Member {
   id: string;

@@ -1,18 +1,16 @@
 // The POS API documentation page in real headless Chromium: Swagger UI renders every operation from /docs/json with
 // every request going to our own server (nothing from a CDN) and no Content-Security-Policy violation. Needs Debian's
 // chromium (scripts/setup-services.sh); skipped with a reason where it is missing.
-import { existsSync } from 'node:fs';
 import { pino } from 'pino';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIfBrowser, launchChromium } from '../helpers/browser.js';
 import { posApiPlugin } from '../../adapters/http/pos/index.js';
 import { buildServer } from '../../adapters/http/server.js';
 import type { InboundSink } from '../../core/conversation/index.js';
 import { silentLog, systemClock } from '../../core/shared/index.js';
 import { createTestDb } from '../helpers/test-db.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const describeIfBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 
 describeIfBrowser('POS API docs page in Chromium', () => {
   let handle: Awaited<ReturnType<typeof createTestDb>>;
@@ -26,10 +24,7 @@ describeIfBrowser('POS API docs page in Chromium', () => {
     const sink: InboundSink = { handle: () => Promise.reject(new Error('unused')), recordDelivery: () => Promise.resolve() };
     server = await buildServer({ logger: pino({ level: 'silent' }), deps, brandId: 'demo', sink, readiness: [], plugins: [posApiPlugin({ deps, brandId: 'demo' })] });
     url = await server.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
