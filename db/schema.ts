@@ -5,11 +5,13 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -502,4 +504,81 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('audit_log_brand_time').on(t.brandId, t.at)],
+);
+
+/** A pgvector `vector` without a fixed dimension: each knowledge chunk's length follows its embedder. */
+const anyVector = customType<{ data: number[]; driverData: string }>({
+  dataType: () => 'vector',
+  toDriver: (value) => `[${value.join(',')}]`,
+  fromDriver: (value) => (typeof value === 'string' ? (JSON.parse(value) as number[]) : (value as number[])),
+});
+
+/** A PostgreSQL `tsvector`, written by SQL (`to_tsvector('simple', …)`) and only read by the search query. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** One ingested knowledge-base file of a brand (Markdown or FAQ), keyed by its path relative to the KB folder. */
+export const kbFiles = pgTable(
+  'kb_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull(),
+    /** Relative path with forward slashes, e.g. `en/opening-hours.md`. */
+    path: text('path').notNull(),
+    language: text('language').notNull(),
+    /** The document's title: its first `#` heading, the FAQ's `title`, or the file name. */
+    title: text('title').notNull(),
+    /** sha256 of the file's bytes; an unchanged hash means nothing to do. */
+    contentHash: text('content_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('kb_files_brand_path').on(t.brandId, t.path)],
+);
+
+/** A retrievable piece of a knowledge-base file: a heading section or one Q/A pair, with its embedding and search text. */
+export const kbChunks = pgTable(
+  'kb_chunks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fileId: uuid('file_id')
+      .notNull()
+      .references(() => kbFiles.id, { onDelete: 'cascade' }),
+    brandId: text('brand_id').notNull(),
+    language: text('language').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** sha256 of title + body; unchanged chunks of a changed file keep their row and embedding. */
+    contentHash: text('content_hash').notNull(),
+    /** The embedder that produced `embedding`, e.g. `hash-ngram-512`; search only compares vectors of one embedder. */
+    embedder: text('embedder').notNull(),
+    dimensions: integer('dimensions').notNull(),
+    embedding: anyVector('embedding').notNull(),
+    /** The text full-text search indexes: normalized, with Chinese as character bigrams. */
+    searchText: text('search_text').notNull(),
+    tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, search_text)`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('kb_chunks_file').on(t.fileId),
+    index('kb_chunks_brand_lang').on(t.brandId, t.language, t.embedder),
+    index('kb_chunks_tsv').using('gin', t.tsv),
+  ],
+);
+
+/**
+ * Document frequency of each full-text term in a brand's knowledge base per language, rebuilt after an ingest that
+ * changed something. Search drops a query's most common terms (they match most chunks and cost the most to rank).
+ */
+export const kbTerms = pgTable(
+  'kb_terms',
+  {
+    brandId: text('brand_id').notNull(),
+    language: text('language').notNull(),
+    term: text('term').notNull(),
+    /** How many of the brand's chunks in this language contain the term. */
+    df: integer('df').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.brandId, t.language, t.term] })],
 );
