@@ -17,6 +17,8 @@ import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueu
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
+import { createHashingEmbedder, ingestKnowledge } from './knowledge/index.js';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 
 /** A running application. */
@@ -83,7 +85,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     termsVersion: config.TERMS_VERSION,
     marketingWordingVersion: config.MARKETING_WORDING_VERSION,
   };
-  const sink = createCustomerBot({ ...deps, brand, nlu });
+  // The brand's knowledge base: a folder of Markdown/FAQ files (the demo brand ships one), ingested at every start
+  // (incremental: unchanged files cost nothing). Offline hashed n-gram embeddings; see knowledge/README.md.
+  const knowledgeDir = config.KNOWLEDGE_DIR ?? (config.BRAND_ID === 'demo' ? fileURLToPath(new URL('./knowledge/sample/', import.meta.url)) : undefined);
+  const embedder = knowledgeDir ? createHashingEmbedder() : null;
+  if (knowledgeDir && embedder) {
+    await ingestKnowledge(deps, { brandId: config.BRAND_ID, dir: knowledgeDir, embedder });
+  }
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;

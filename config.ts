@@ -13,6 +13,7 @@ const schema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     BRAND_ID: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes').default('demo'),
     SEED_DEMO_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
+    KNOWLEDGE_DIR: z.string().optional(),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),

@@ -161,6 +161,9 @@ export async function answerFromKnowledge(deps: CoreDeps, input: SearchInput & {
   const best = hits[0];
   const threshold = input.minSimilarity ?? MIN_SIMILARITY[input.embedder.id] ?? DEFAULT_MIN_SIMILARITY;
   if (!best || best.similarity === undefined || best.similarity < threshold) return { confident: false, best };
+  // The hashing embedder is lexical: without a single shared word its similarity comes from character n-grams
+  // (and hash collisions) alone, which made gibberish like "asdkjh qwe" look like the loyalty terms.
+  if (input.embedder.id.startsWith('hash-') && best.textRank === undefined) return { confident: false, best };
   return {
     confident: true,
     answer: best.text,

@@ -17,6 +17,7 @@ import {
 } from '../../core/conversation/index.js';
 import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
+import type { Embedder } from '../../knowledge/index.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm, redactForStorage, withoutGiftCardCodes } from './features/gift-cards.js';
 import { currentField } from './forms/form-engine.js';
@@ -28,6 +29,8 @@ import { say, type BrandSettings, type ConversationState, type IntentRecognizer,
 export interface CustomerBotDeps extends CoreDeps {
   brand: BrandSettings;
   nlu: IntentRecognizer;
+  /** The knowledge base's embedder; unset when the brand has no knowledge base. */
+  knowledge?: Embedder | null;
 }
 
 /** Creates the customer bot. */
@@ -66,6 +69,7 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       deps: txDeps,
       brand: deps.brand,
       nlu: deps.nlu,
+      knowledge: deps.knowledge ?? null,
       msg,
       text: (msg.text ?? '').trim(),
       customer,

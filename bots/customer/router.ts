@@ -8,6 +8,7 @@ import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm } from './features/gift-cards.js';
 import { REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
 import { reaskCurrent, startForm, stepForm, type FormSpec } from './forms/form-engine.js';
+import { answerFromKnowledge } from '../../knowledge/index.js';
 import { catalogs } from './i18n/index.js';
 import { menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
 
@@ -128,6 +129,14 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
       if (findGiftCardCode(ctx.text)) {
         ctx.state.misunderstood = 0;
         return giftCardReplies(ctx);
+      }
+      // Not a bot action: perhaps a question the brand's knowledge base answers (opening hours, allergens...).
+      if (understood.intent === 'none' && ctx.knowledge && ctx.text) {
+        const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
+        if (found.confident) {
+          ctx.state.misunderstood = 0;
+          return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
+        }
       }
       // affirm/deny outside a form, and anything not understood.
       ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;

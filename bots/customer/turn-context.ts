@@ -1,3 +1,4 @@
+import type { Embedder } from '../../knowledge/index.js';
 import type { InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
 import type { Customer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
@@ -43,6 +44,8 @@ export interface TurnContext {
   deps: CoreDeps;
   brand: BrandSettings;
   nlu: IntentRecognizer;
+  /** The embedder of the brand's knowledge base; null when the bot has none. */
+  knowledge: Embedder | null;
   msg: InboundMessage;
   /** The message text, trimmed ('' when there is none). */
   text: string;

@@ -66,6 +66,8 @@ export interface Catalog {
   };
   help: string;
   fallback: string;
+  /** An answer found in the brand's knowledge base, with where it comes from. */
+  fromKnowledge(answer: string, source: string): string;
   tooLong: string;
   media: string;
   emojiOnly: string;

@@ -28,6 +28,7 @@ export const en: Catalog = {
   },
   help:
     'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
+  fromKnowledge: (answer, source) => `${answer}\n\n— from “${source}”`,
   fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
   tooLong: 'That message is too long for me to read. Could you tell me in a sentence or two?',
   media: "Thanks! I can't look at photos, stickers or voice messages yet — could you type your question?",
