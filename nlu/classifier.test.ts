@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledText } from './classifier.js';
-import { IntentClassifier, tokenize, trainClassifier } from './classifier.js';
+import { IntentClassifier, LARGE_DATASET_OPTIONS, tokenize, trainClassifier } from './classifier.js';
 
 const TOY: LabelledText[] = [
   { text: 'hello', intent: 'greet' },
@@ -88,5 +88,54 @@ describe('IntentClassifier JSON', () => {
   it('rejects arrays that do not match the labels', () => {
     const json = { ...model.toJSON(), labels: ['a', 'b'] };
     expect(() => IntentClassifier.fromJSON(json)).toThrow(/do not match/);
+  });
+});
+
+describe('one-vs-rest SVM and feature options', () => {
+  const svm = trainClassifier(TOY, LARGE_DATASET_OPTIONS);
+
+  it('learns the training examples and generalizes like the softmax', () => {
+    for (const { text, intent } of TOY) expect(svm.predict(text).intent).toBe(intent);
+    expect(svm.predict('hello there').intent).toBe('greet');
+    expect(svm.predict('pointz balance').intent).toBe('balance');
+    expect(svm.predict('see you').intent).toBe('bye');
+  });
+
+  it('tells word order apart with character n-grams across word boundaries, not with n-grams inside words', () => {
+    // With word unigrams and character trigrams inside words, "ab cd" and "cd ab" are the same
+    // bag of features; across the boundary they differ ("b c" vs "d a").
+    const data: LabelledText[] = [
+      { text: 'ab cd', intent: 'x' },
+      { text: 'cd ab', intent: 'y' },
+    ];
+    const shape = { ...LARGE_DATASET_OPTIONS, wordNgrams: 1, charNgrams: [3, 3] as const };
+    const across = trainClassifier(data, { ...shape, charsAcrossWords: true });
+    expect(across.predict('ab cd').intent).toBe('x');
+    expect(across.predict('cd ab').intent).toBe('y');
+    const inside = trainClassifier(data, { ...shape, charsAcrossWords: false });
+    expect(inside.predict('ab cd')).toEqual(inside.predict('cd ab'));
+  });
+
+  it('round-trips every feature option through JSON with identical predictions', () => {
+    const model = trainClassifier(TOY, {
+      loss: 'svm',
+      charNgrams: [1, 5],
+      wordNgrams: 3,
+      charsAcrossWords: true,
+      wordWeight: 0.4,
+      hashBits: 16,
+    });
+    const json = model.toJSON();
+    expect(json).toMatchObject({ charNgrams: [1, 5], wordNgrams: 3, charsAcrossWords: true, wordWeight: 0.4, hashBits: 16 });
+    const restored = IntentClassifier.fromJSON(JSON.parse(JSON.stringify(json)) as typeof json);
+    for (const text of ['hello', 'points please', 'see you', 'zebra']) expect(restored.predict(text)).toEqual(model.predict(text));
+  });
+
+  it('weights word and character blocks separately when asked', () => {
+    const words = trainClassifier(TOY, { wordWeight: 0.9 });
+    const chars = trainClassifier(TOY, { wordWeight: 0.1 });
+    expect(words.toJSON().weights).not.toEqual(chars.toJSON().weights);
+    expect(words.predict('hello').intent).toBe('greet');
+    expect(chars.predict('hello').intent).toBe('greet');
   });
 });
