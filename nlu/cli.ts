@@ -1,4 +1,4 @@
-// `npm run nlu:train [-- --out model.json] [-- --cv]`: trains on nlu/data, reports training
+// `npm run nlu:train [-- --out model.json] [-- --cv]`: trains on nlu/training, reports training
 // time, held-out accuracy per language and how the out-of-scope list scores, optionally runs a
 // 5-fold cross-validation over the training data and writes the model for createNlu({ model }).
 // The numbers in nlu/README.md come from here.

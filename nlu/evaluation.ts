@@ -1,4 +1,4 @@
-// Held-out lists for measuring the NLU: paraphrases written apart from nlu/data (a test checks
+// Held-out lists for measuring the NLU: paraphrases written apart from nlu/training (a test checks
 // that none of them is a training example), plus messages the bot should not claim to
 // understand. Shared by the tests and the CLI so the numbers in the README are reproducible.
 import type { Language } from '../core/conversation/message.js';
@@ -197,7 +197,7 @@ export const HELD_OUT: Readonly<Record<Language, readonly LabelledMessage[]>> = 
   ],
 };
 
-/** Messages outside every intent (gibberish, small talk, questions for later features) that should get `'none'`; none is in nlu/data. */
+/** Messages outside every intent (gibberish, small talk, questions for later features) that should get `'none'`; none is in nlu/training. */
 export const OUT_OF_SCOPE_MESSAGES: readonly string[] = [
   'asdkjh qwe',
   'the weather in Paris is nice',

@@ -39,7 +39,7 @@ export interface Nlu {
 
 /** Settings for createNlu; the defaults suit the bundled training data. */
 export interface NluOptions {
-  /** Directory of `<language>.yml` training files (default: nlu/data). */
+  /** Directory of `<language>.yml` training files (default: nlu/training). */
   dataDir?: string;
   /** A model from `Nlu.toJSON()`; when given, nothing is loaded or trained. */
   model?: IntentClassifierJSON;

@@ -17,7 +17,7 @@ export interface TrainingExample {
 }
 
 /** Where the bundled training files live. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./training/', import.meta.url));
 
 // The subset of Rasa's nlu.yml we use. Entries we do not support yet (synonym, regex, lookup)
 // fail validation rather than being silently ignored.
@@ -39,7 +39,7 @@ export class TrainingDataError extends Error {
 }
 
 /**
- * Reads every `<language>[.<topic>].yml` file in `dir` (default: `nlu/data`) and returns
+ * Reads every `<language>[.<topic>].yml` file in `dir` (default: `nlu/training`) and returns
  * its examples. Throws TrainingDataError naming the file when one is malformed, and when the
  * same (normalized) text is labelled with two different intents.
  */
