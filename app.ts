@@ -17,6 +17,7 @@ import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueu
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
+import { createLlmFallback } from './nlu/llm-fallback.js';
 import { createHashingEmbedder, ingestKnowledge } from './knowledge/index.js';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
@@ -92,7 +93,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (knowledgeDir && embedder) {
     await ingestKnowledge(deps, { brandId: config.BRAND_ID, dir: knowledgeDir, embedder });
   }
-  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder });
+  const llm = config.OPENAI_API_KEY
+    ? createLlmFallback({
+        apiKey: config.OPENAI_API_KEY,
+        ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+        model: config.NLU_LLM_MODEL,
+        timeoutMs: config.NLU_LLM_TIMEOUT_MS,
+        log: logger,
+      })
+    : null;
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder, llm });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;

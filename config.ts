@@ -14,6 +14,10 @@ const schema = z
     BRAND_ID: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes').default('demo'),
     SEED_DEMO_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
     KNOWLEDGE_DIR: z.string().optional(),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: z.url().optional(),
+    NLU_LLM_MODEL: z.string().default('gpt-4o-mini'),
+    NLU_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
@@ -34,7 +38,7 @@ const schema = z
 export type Config = z.infer<typeof schema>;
 
 /** Variables whose values must never be logged. */
-export const SECRET_KEYS: ReadonlySet<keyof Config> = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_KEYS: ReadonlySet<keyof Config> = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY']);
 
 /** Thrown with one line per bad variable. */
 export class ConfigError extends Error {

@@ -18,6 +18,7 @@ import {
 import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import type { Embedder } from '../../knowledge/index.js';
+import type { LlmFallback } from '../../nlu/llm-fallback.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm, redactForStorage, withoutGiftCardCodes } from './features/gift-cards.js';
 import { currentField } from './forms/form-engine.js';
@@ -31,6 +32,8 @@ export interface CustomerBotDeps extends CoreDeps {
   nlu: IntentRecognizer;
   /** The knowledge base's embedder; unset when the brand has no knowledge base. */
   knowledge?: Embedder | null;
+  /** Optional LLM for messages the offline NLU does not understand. */
+  llm?: LlmFallback | null;
 }
 
 /** Creates the customer bot. */
@@ -70,6 +73,7 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       brand: deps.brand,
       nlu: deps.nlu,
       knowledge: deps.knowledge ?? null,
+      llm: deps.llm ?? null,
       msg,
       text: (msg.text ?? '').trim(),
       customer,

@@ -130,6 +130,12 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
         ctx.state.misunderstood = 0;
         return giftCardReplies(ctx);
       }
+      // Not understood offline: an LLM, when configured, gets the message (outside forms only, so names and
+      // birthdays never leave); its answer is validated against our intents, anything else falls through.
+      if (understood.intent === 'none' && ctx.llm && ctx.text && !ctx.state.form) {
+        const llm = await ctx.llm.classify(ctx.text, { intent: 'none', confidence: understood.confidence, language: ctx.lang });
+        if (llm.source === 'llm' && llm.intent !== 'none') return answerIntent(ctx, { intent: llm.intent, confidence: llm.confidence });
+      }
       // Not a bot action: perhaps a question the brand's knowledge base answers (opening hours, allergens...).
       if (understood.intent === 'none' && ctx.knowledge && ctx.text) {
         const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });

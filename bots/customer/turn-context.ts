@@ -1,4 +1,5 @@
 import type { Embedder } from '../../knowledge/index.js';
+import type { LlmFallback } from '../../nlu/llm-fallback.js';
 import type { InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
 import type { Customer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
@@ -46,6 +47,8 @@ export interface TurnContext {
   nlu: IntentRecognizer;
   /** The embedder of the brand's knowledge base; null when the bot has none. */
   knowledge: Embedder | null;
+  /** An LLM asked about messages the offline NLU did not understand; null when none is configured. */
+  llm: LlmFallback | null;
   msg: InboundMessage;
   /** The message text, trimmed ('' when there is none). */
   text: string;
