@@ -89,3 +89,11 @@ export function createNlu(options: NluOptions = {}): Nlu {
 function isIntent(value: string): value is Intent {
   return (INTENTS as readonly string[]).includes(value);
 }
+export { extractNumbers, parseNumber } from './entities/numbers.js';
+export { parsePoints } from './entities/points.js';
+export { extractEmails, isEmail } from './entities/email.js';
+export { extractDates } from './entities/dates.js';
+export type { FuzzyItem, FuzzyMatch, FuzzyMatcher, FuzzyOptions } from './entities/fuzzy.js';
+export { createFuzzyMatcher } from './entities/fuzzy.js';
+export type { Entities, ExtractOptions } from './entities/extract.js';
+export { extractEntities } from './entities/extract.js';
