@@ -4,15 +4,14 @@
 // whether the planner uses the HNSW index. Prints a table and writes bench/results/kb-<timestamp>.json.
 // Options: --db URL (else BENCH_DATABASE_URL, TEST_DATABASE_URL, postgres://postgres@127.0.0.1:5432/postgres),
 // --chunks N, --queries N, --keep.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { silentLog, systemClock, type CoreDeps } from '../core/shared/index.js';
 import { migrateDb, openDb, rowsOf } from '../db/index.js';
+import { createScratchDatabase } from '../db/scratch-database.js';
 import { createHashingEmbedder, ingestKnowledge, searchKnowledge } from '../knowledge/index.js';
 
 const argv = process.argv.slice(2);
@@ -81,14 +80,8 @@ function generate(dir: string, chunks: number): Generated[] {
 }
 
 const started = new Date();
-const name = `bench_kb_${randomBytes(5).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const handle = await openDb({ databaseUrl: url.toString(), poolSize: 4 });
+const scratch = await createScratchDatabase(adminUrl, 'bench_kb');
+const handle = await openDb({ databaseUrl: scratch.url, poolSize: 4 });
 const work = mkdtempSync(join(tmpdir(), 'kb-bench-'));
 const metrics: Array<{ metric: string; value: number | string; target?: string }> = [];
 try {
@@ -142,12 +135,7 @@ try {
 } finally {
   await handle.close();
   rmSync(work, { recursive: true, force: true });
-  if (!keep) {
-    const a = new pg.Client({ connectionString: adminUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-  }
+  if (!keep) await scratch.drop();
 }
 console.table(metrics);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -3,7 +3,7 @@
 // the same purchase rows (the database's own limit), and single-purchase HTTP latency under concurrent load.
 // Prints a table and writes bench/results/loyalty-<timestamp>.json. Options: see bench/README.md.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,11 @@ import pg from 'pg';
 import { createApiKey } from '../core/api-keys/index.js';
 import { importCustomersCsv, type ImportCustomersResult } from '../core/import/index.js';
 import { DEFAULT_TIERS } from '../core/loyalty/index.js';
-import { createTransactionCoalescer, ingestTransactions } from '../core/pos/bulk-ingest.js';
+import { createTransactionCoalescer, ingestTransactions } from '../core/pos/index.js';
 import { recordTransaction, type TransactionInput } from '../core/pos/index.js';
 import { silentLog, systemClock, type CoreDeps } from '../core/shared/index.js';
 import { migrateDb, openDb, rowsOf, schema, type DbHandle } from '../db/index.js';
+import { createScratchDatabase, type ScratchDatabase } from '../db/scratch-database.js';
 import { makePurchases, memberCodeFor, writeCustomersCsv, type BenchStore } from './helpers/generate.js';
 
 const BRAND = 'bench';
@@ -69,7 +70,7 @@ const opts = options(process.argv.slice(2));
 const started = new Date();
 const metrics: Metric[] = [];
 const details: Record<string, unknown> = {};
-const dbName = `bench_loyalty_${randomBytes(4).toString('hex')}`;
+let scratch: ScratchDatabase | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'bench-loyalty-'));
 let handle: DbHandle | undefined;
 let server: ChildProcess | undefined;
@@ -82,13 +83,7 @@ async function cleanup(): Promise<void> {
   cleaned = true;
   await stopServer();
   await handle?.close().catch(() => undefined);
-  if (!opts.keep) {
-    const admin = new pg.Client({ connectionString: opts.adminUrl });
-    await admin.connect();
-    // The name is generated above from hex digits only, so it is safe as an identifier.
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err: Error) => log(`drop failed: ${err.message}`));
-    await admin.end();
-  }
+  if (!opts.keep) await scratch?.drop().catch((err: Error) => log(`drop failed: ${err.message}`));
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -119,10 +114,9 @@ async function main(): Promise<void> {
   );
   details.postgres = Object.fromEntries(settings.map((s) => [s.name, s.setting]));
   details.machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAtStart: loadavg() };
-  await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
-  const url = new URL(opts.adminUrl);
-  url.pathname = `/${dbName}`;
+  scratch = await createScratchDatabase(opts.adminUrl, 'bench_loyalty');
+  const url = new URL(scratch.url);
   handle = await openDb({ databaseUrl: url.toString(), poolSize: 4 });
   await migrateDb(handle);
   const deps: CoreDeps = { db: handle.db, clock: systemClock, log: silentLog };
