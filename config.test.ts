@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       SEED_DEMO_DATA: 'auto',
       TERMS_VERSION: '2026-01',
       MARKETING_WORDING_VERSION: '2026-01',
+      NLU_LLM_MODEL: 'gpt-4o-mini',
+      NLU_LLM_TIMEOUT_MS: 3000,
     });
   });
 
@@ -148,11 +150,12 @@ describe('redactConfig', () => {
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     DATABASE_URL: 'postgres://crm:db-password-77@db:5432/crm',
     REDIS_URL: 'redis://:redis-password-88@cache:6379',
+    OPENAI_API_KEY: 'sk-openai-secret-99',
   });
 
   it('never contains a secret value', () => {
     const text = JSON.stringify(redactConfig(config));
-    for (const secret of [TOKEN, '123456789', 'AAE-secret_tokenValue42', SECRET, 'db-password-77', 'redis-password-88']) {
+    for (const secret of [TOKEN, '123456789', 'AAE-secret_tokenValue42', SECRET, 'db-password-77', 'redis-password-88', 'sk-openai-secret-99']) {
       expect(text).not.toContain(secret);
     }
   });
