@@ -4,7 +4,7 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, lte, min, sql, sum } from 'd
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import { postLedgerEntry, recordTierChange } from './ledger.js';
-import { loadProgramContext } from './program-context.js';
+import { loadProgramContext, type ProgramContext } from './program-context.js';
 import { expiryFor } from './program.js';
 import { loadTiers, tierFor } from './tiers.js';
 
@@ -18,12 +18,16 @@ export async function releasePendingPoints(deps: CoreDeps, opts: { limit?: numbe
     .orderBy(asc(schema.pendingPoints.releaseAt))
     .limit(opts.limit ?? 1_000);
   let released = 0;
+  // One read of each brand's programme per run, not one per released row.
+  const programmes = new Map<string, Promise<ProgramContext | null>>();
   for (const { id } of due) {
     const done = await deps.db.transaction(async (tx) => {
       const [row] = await tx.select().from(schema.pendingPoints).where(and(eq(schema.pendingPoints.id, id), eq(schema.pendingPoints.status, 'pending'))).for('update');
       if (!row) return false; // released by someone else meanwhile
       const [account] = await tx.select({ brandId: schema.loyaltyAccounts.brandId }).from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, row.accountId));
-      const ctx = await loadProgramContext(tx, account!.brandId);
+      const brandId = account!.brandId;
+      if (!programmes.has(brandId)) programmes.set(brandId, loadProgramContext(tx, brandId));
+      const ctx = await programmes.get(brandId)!;
       await tx.update(schema.pendingPoints).set({ status: 'released' }).where(eq(schema.pendingPoints.id, id));
       await tx
         .update(schema.loyaltyAccounts)

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import { loadTiers, tierFor, type TierDef } from './tiers.js';
@@ -115,34 +115,26 @@ async function post(deps: CoreDeps, input: LedgerEntryInput): Promise<LedgerResu
   return { status: 'posted', entryId, balance, tierCode, previousTierCode: account.tierCode };
 }
 
-/** Takes `points` from the account's open lots, soonest expiry first; lapsed lots are left to the expiry job. */
+/**
+ * Takes `points` from the account's open lots: live ones first, soonest expiry first, never-expiring last; lots
+ * that lapsed but still await the expiry job pay only for what the live ones cannot (the balance covers them).
+ */
 async function consumeLots(tx: Db, accountId: string, points: number, now: Date): Promise<void> {
   const lots = await tx
     .select({ id: schema.pointLots.id, remaining: schema.pointLots.remaining })
     .from(schema.pointLots)
-    .where(and(eq(schema.pointLots.accountId, accountId), gt(schema.pointLots.remaining, 0), or(isNull(schema.pointLots.expiresAt), gt(schema.pointLots.expiresAt, now))))
-    .orderBy(sql`${schema.pointLots.expiresAt} asc nulls last`, asc(schema.pointLots.id));
+    .where(and(eq(schema.pointLots.accountId, accountId), gt(schema.pointLots.remaining, 0)))
+    .orderBy(
+      sql`(${schema.pointLots.expiresAt} is not null and ${schema.pointLots.expiresAt} <= ${now}) asc`,
+      sql`${schema.pointLots.expiresAt} asc nulls last`,
+      asc(schema.pointLots.id),
+    );
   let left = points;
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(lot.remaining, left);
     await tx.update(schema.pointLots).set({ remaining: lot.remaining - take }).where(eq(schema.pointLots.id, lot.id));
     left -= take;
-  }
-  // Balance and lots are kept together, so this only happens if lapsed lots still await the expiry job:
-  // the spend is valid (the balance covers it) and the lapsed lots pay for the rest.
-  if (left > 0) {
-    const lapsed = await tx
-      .select({ id: schema.pointLots.id, remaining: schema.pointLots.remaining })
-      .from(schema.pointLots)
-      .where(and(eq(schema.pointLots.accountId, accountId), gt(schema.pointLots.remaining, 0)))
-      .orderBy(asc(schema.pointLots.expiresAt), asc(schema.pointLots.id));
-    for (const lot of lapsed) {
-      if (left === 0) break;
-      const take = Math.min(lot.remaining, left);
-      await tx.update(schema.pointLots).set({ remaining: lot.remaining - take }).where(eq(schema.pointLots.id, lot.id));
-      left -= take;
-    }
   }
 }
 
