@@ -8,6 +8,7 @@ import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import { enroll, postLedgerEntry, type LedgerKind, type LedgerResult } from '../../core/loyalty/index.js';
 import type { TransactionInput, TransactionLine } from '../../core/pos/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
+import { eventually } from './eventually.js';
 
 /** One day in milliseconds. */
 export const DAY = 86_400_000;
@@ -243,4 +244,31 @@ export async function expectInvariants(db: Db): Promise<void> {
     if (t.points_reversed + t.points_withheld > t.points_earned) problems.push(`txn ${t.id}: reversed ${t.points_reversed} + withheld ${t.points_withheld} of ${t.points_earned} points`);
   }
   expect(problems, `money invariants broken:\n${problems.join('\n')}`).toEqual([]);
+}
+
+/**
+ * A spend that takes the account's row lock and holds it until `release()`, for deterministic races on a server:
+ * start the competing call, `await waitForLockWaiters(db)`, then release and compare.
+ */
+export async function spendHoldingLock(deps: CoreDeps, accountId: string, points: number, idempotencyKey: string = randomUUID()) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const spent = deps.db.transaction(async (tx) => {
+    await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, accountId)).for('update');
+    locked();
+    await gate;
+    return postLedgerEntry({ ...deps, db: tx }, { accountId, kind: 'redeem', points: -points, idempotencyKey });
+  });
+  await isLocked;
+  return { release, spent };
+}
+
+/** Waits (no sleeping on a guess) until `n` sessions of this database are blocked on a lock. */
+export async function waitForLockWaiters(db: Db, n = 1): Promise<void> {
+  await eventually(async () => {
+    const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`));
+    expect(row?.n).toBe(n);
+  });
 }

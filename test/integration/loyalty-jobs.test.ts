@@ -1,14 +1,12 @@
 // Point lots and the loyalty engine's background jobs against a real database: FIFO spending by expiry, expiry
 // exactly once (also with two workers), the balance view and expiry reminders, pending releases, and the tier
 // review with its grace period and floors. After every scenario the money invariants must hold.
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rowsOf, schema } from '../../db/index.js';
-import { expirePoints, getBalance, postLedgerEntry, pointsExpiringBetween, releasePendingPoints, reviewTiers } from '../../core/loyalty/index.js';
+import { expirePoints, getBalance, pointsExpiringBetween, releasePendingPoints, reviewTiers } from '../../core/loyalty/index.js';
 import { recordRefund, recordTransaction } from '../../core/pos/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
-import { eventually } from '../helpers/eventually.js';
-import { DAY, account, createBrand, createMember, expectInvariants, ledger, lots, pendingRows, post, purchase, snapshot, tierEvents } from '../helpers/loyalty-fixtures.js';
+import { DAY, account, createBrand, createMember, expectInvariants, ledger, lots, pendingRows, post, purchase, snapshot, spendHoldingLock, tierEvents, waitForLockWaiters } from '../helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../helpers/test-db.js';
 
 const START = new Date('2026-03-02T09:00:00Z');
@@ -151,24 +149,11 @@ describe.each(testDbKinds)('loyalty jobs on %s', (kind) => {
     clock.advance(11 * DAY);
     const warnings: object[] = [];
     const logDeps: CoreDeps = { ...deps, log: { ...silentLog, warn: (o: object) => void warnings.push(o) } };
-    let openGate!: () => void;
-    const gate = new Promise<void>((resolve) => (openGate = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const spend = handle.db.transaction(async (tx) => {
-      await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, m.accountId)).for('update');
-      locked();
-      await gate;
-      return postLedgerEntry({ ...deps, db: tx }, { accountId: m.accountId, kind: 'redeem', points: -50, idempotencyKey: 'spend-lapsed' });
-    });
-    await isLocked;
+    const spend = await spendHoldingLock(deps, m.accountId, 50, 'spend-lapsed');
     const job = expirePoints(logDeps);
-    await eventually(async () => {
-      const [row] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`));
-      expect(row?.n).toBe(1);
-    });
-    openGate();
-    expect(await spend).toMatchObject({ status: 'posted', balance: 150 });
+    await waitForLockWaiters(handle.db);
+    spend.release();
+    expect(await spend.spent).toMatchObject({ status: 'posted', balance: 150 });
     // The first lot lost 50 under the job: that expiry is skipped and logged; the second lot expires.
     expect(await job).toBe(1);
     expect(warnings).toHaveLength(1);

@@ -2,13 +2,12 @@
 // below zero (the shortfall is recorded), idempotency per refund id, and races with retries, releases and spends.
 // After every scenario the money invariants must hold for every account (helpers/loyalty-fixtures.ts).
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rowsOf, schema } from '../../db/index.js';
-import { postLedgerEntry, releasePendingPoints } from '../../core/loyalty/index.js';
+import { schema } from '../../db/index.js';
+import { releasePendingPoints } from '../../core/loyalty/index.js';
 import { attachUnmatchedTransactions, recordRefund, recordTransaction, type RefundInput, type RefundResult, type TransactionResult } from '../../core/pos/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
-import { eventually } from '../helpers/eventually.js';
 import {
   DAY,
   account,
@@ -21,6 +20,8 @@ import {
   post,
   purchase,
   snapshot,
+  spendHoldingLock,
+  waitForLockWaiters,
   verifyPhone,
   type BrandFixture,
   type MemberFixture,
@@ -301,28 +302,15 @@ describe.each(testDbKinds)('POS refunds on %s', (kind) => {
       const b = await createBrand(handle.db);
       const m = await createMember(deps, b.brandId);
       const p = await bought(b, m, 10_000);
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const spend = handle.db.transaction(async (tx) => {
-        await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, m.accountId)).for('update');
-        locked();
-        await gate;
-        return postLedgerEntry({ ...deps, db: tx }, { accountId: m.accountId, kind: 'redeem', points: -60, idempotencyKey: randomUUID() });
-      });
-      await isLocked;
+      const spend = await spendHoldingLock(deps, m.accountId, 60);
       const refundResult = recordRefund(deps, refund(b, p.externalId, 10_000)).then(
         (r) => ({ ok: true as const, r }),
         (e: unknown) => ({ ok: false as const, e }),
       );
-      // Wait (no sleeping on a guess) until the refund sits behind the spend's lock on the account.
-      await eventually(async () => {
-        const [row] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`));
-        expect(row?.n).toBe(1);
-      });
-      openGate();
-      expect(await spend).toMatchObject({ status: 'posted', balance: 40 });
+      // The refund now sits behind the spend's lock on the account.
+      await waitForLockWaiters(handle.db);
+      spend.release();
+      expect(await spend.spent).toMatchObject({ status: 'posted', balance: 40 });
       const outcome = await refundResult;
       expect(outcome.ok ? outcome.r : String(outcome.e)).toMatchObject({ status: 'refunded', pointsReversed: 40, shortfallPoints: 60 });
       expect((await account(handle.db, m.accountId)).pointsBalance).toBe(0);
