@@ -3,7 +3,8 @@ export { recordTransaction, awardPurchase, hashTransaction, memberSummary } from
 export type { TransactionInput, TransactionLine, TransactionResult, MemberSummary } from './record-transaction.js';
 export { recordRefund } from './refund.js';
 export type { RefundInput, RefundResult } from './refund.js';
-export { attachUnmatchedTransactions, lookupMember } from './attach.js';
-export type { CustomerLookup } from './attach.js';
+export { attachUnmatchedTransactions } from './attach.js';
+export { lookupMember } from './lookup.js';
+export type { CustomerLookup } from './lookup.js';
 export { ingestTransactions, createTransactionCoalescer } from './bulk-ingest.js';
 export type { TransactionCoalescer, CoalescerOptions } from './bulk-ingest.js';
