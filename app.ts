@@ -1,12 +1,15 @@
 // The composition root: builds every part from the validated config and wires them together.
 // main.ts calls it for `npm start`; integration tests call it to run the real app in-process.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
 import { posApiPlugin } from './adapters/http/pos/index.js';
 import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
+import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import type { BrandSettings } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
@@ -14,13 +17,10 @@ import { LANGUAGES, type Language } from './core/conversation/index.js';
 import { brandExists, seedDemoData } from './core/demo/index.js';
 import { registerCoreJobs } from './core/jobs/index.js';
 import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueue } from './core/shared/index.js';
-import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
 import { createLlmFallback } from './nlu/llm-fallback.js';
 import { createHashingEmbedder, ingestKnowledge } from './knowledge/index.js';
-import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
 
 /** A running application. */
 export interface RunningApp {
