@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
 import { posApiPlugin } from './adapters/http/pos/index.js';
 import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
+import { createOpenAILlm } from './adapters/llm/openai.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import type { BrandSettings } from './bots/customer/turn-context.js';
@@ -20,7 +21,7 @@ import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueu
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
 import { createLlmFallback } from './nlu/llm-fallback.js';
-import { createHashingEmbedder, ingestKnowledge } from './knowledge/index.js';
+import { createGroundedAnswerer, createHashingEmbedder, createOpenAIEmbedder, ingestKnowledge } from './knowledge/index.js';
 
 /** A running application. */
 export interface RunningApp {
@@ -74,7 +75,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const { db, deps } = await openData(config, logger, clock);
 
   const started = Date.now();
-  const nlu = createNlu();
+  // Cached by the training data's hash in the data folder: a restart with unchanged data skips training.
+  const nlu = createNlu({ cacheDir: join(config.DATA_DIR, 'cache') });
   logger.info({ ms: Date.now() - started }, 'intent model trained');
 
   const [brandRow] = await db.db.select().from(schema.brands).where(eq(schema.brands.id, config.BRAND_ID));
@@ -89,20 +91,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // The brand's knowledge base: a folder of Markdown/FAQ files (the demo brand ships one), ingested at every start
   // (incremental: unchanged files cost nothing). Offline hashed n-gram embeddings; see knowledge/README.md.
   const knowledgeDir = config.KNOWLEDGE_DIR ?? (config.BRAND_ID === 'demo' ? fileURLToPath(new URL('./knowledge/sample/', import.meta.url)) : undefined);
-  const embedder = knowledgeDir ? createHashingEmbedder() : null;
+  // Switching embedders re-embeds the knowledge base at the next start (vectors of different embedders never mix).
+  const embedder = !knowledgeDir
+    ? null
+    : config.KNOWLEDGE_EMBEDDINGS === 'openai' && config.OPENAI_API_KEY
+      ? createOpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.KNOWLEDGE_EMBEDDING_MODEL })
+      : createHashingEmbedder();
   if (knowledgeDir && embedder) {
     await ingestKnowledge(deps, { brandId: config.BRAND_ID, dir: knowledgeDir, embedder });
   }
-  const llm = config.OPENAI_API_KEY
-    ? createLlmFallback({
-        apiKey: config.OPENAI_API_KEY,
-        ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
-        model: config.NLU_LLM_MODEL,
-        timeoutMs: config.NLU_LLM_TIMEOUT_MS,
-        log: logger,
-      })
+  // One chat model for both LLM uses: understanding unclear messages and answering from the knowledge base.
+  const chatModel = config.OPENAI_API_KEY
+    ? createOpenAILlm({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.NLU_LLM_MODEL, timeoutMs: config.NLU_LLM_TIMEOUT_MS, log: logger })
     : null;
-  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder, llm });
+  const llm = chatModel ? createLlmFallback({ llm: chatModel, log: logger }) : null;
+  const answerer = chatModel && embedder ? createGroundedAnswerer({ llm: chatModel, log: logger }) : null;
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder, llm, answerer });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;

@@ -18,6 +18,8 @@ const schema = z
     OPENAI_BASE_URL: z.url().optional(),
     NLU_LLM_MODEL: z.string().default('gpt-4o-mini'),
     NLU_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+    KNOWLEDGE_EMBEDDINGS: z.enum(['offline', 'openai']).default('offline'),
+    KNOWLEDGE_EMBEDDING_MODEL: z.string().min(1).optional(),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
@@ -26,6 +28,9 @@ const schema = z
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.KNOWLEDGE_EMBEDDINGS === 'openai' && !c.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when KNOWLEDGE_EMBEDDINGS=openai' });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }

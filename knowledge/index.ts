@@ -7,3 +7,5 @@ export { searchKnowledge, answerFromKnowledge, reciprocalRankFusion, RRF_K, CAND
 export type { SearchInput, SearchHit, KnowledgeAnswer } from './search.js';
 export { chunkMarkdown, chunkFaq, KnowledgeFileError, MAX_CHUNK_CHARS } from './chunking.js';
 export type { ParsedChunk, ParsedDocument } from './chunking.js';
+export { createGroundedAnswerer, groundedAnswerSchema, groundingSystemPrompt, groundingUserMessage, GROUNDING_CHUNKS } from './grounded-answer.js';
+export type { GroundedAnswer, GroundedAnswerer } from './grounded-answer.js';

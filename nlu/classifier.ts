@@ -88,7 +88,8 @@ interface FeatureShape {
   wordWeight: number | null;
 }
 
-const DEFAULTS = {
+/** The training settings used where options leave them out (part of a cached model's hash). */
+export const DEFAULTS = {
   hashBits: 18,
   charNgrams: [2, 4] as const,
   wordNgrams: 2,

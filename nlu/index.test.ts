@@ -1,17 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../core/conversation/message.js';
-import { HELD_OUT, OUT_OF_SCOPE_MESSAGES, accuracyOn } from './evaluation.js';
-import { createNlu } from './index.js';
+import { accuracyOn, loadTestData, testSet } from './evaluation.js';
+import { createNlu, INTENTS } from './index.js';
 
 const started = performance.now();
 const nlu = createNlu();
 const trainingMs = performance.now() - started;
+const test = loadTestData();
 
 describe('createNlu', () => {
-  it('trains on the bundled data well under 2 s', () => {
+  it('trains on the bundled data', () => {
+    // Timing is reported, not asserted (npm run nlu:train measures it).
     console.log(`createNlu (load + train): ${trainingMs.toFixed(0)} ms`);
-    expect(trainingMs).toBeLessThan(2000);
+    expect(nlu.toJSON().labels).toHaveLength(INTENTS.length + 1);
   });
 
   it.each([
@@ -36,13 +38,16 @@ describe('createNlu', () => {
     expect(nlu.classify(text).intent).toBe(intent);
   });
 
-  it.each(LANGUAGES)('gets at least 90 percent of the held-out %s paraphrases right', (language) => {
-    const { accuracy, misses } = accuracyOn(HELD_OUT[language], (text) => nlu.classify(text));
+  // The bar of the issue: 95% per language on test sets written apart from the training data, thresholds applied.
+  it.each(LANGUAGES)('gets at least 95 percent of the held-out %s test set right', (language) => {
+    const set = testSet(language, test);
+    const { accuracy, misses } = accuracyOn(set, (text) => nlu.classify(text));
     console.log(
-      `held-out ${language}: ${(accuracy * 100).toFixed(1)}% of ${HELD_OUT[language].length}` +
+      `test ${language}: ${(accuracy * 100).toFixed(1)}% of ${set.length}` +
         misses.map((m) => `\n  ${m.text} → ${m.got} (${m.confidence.toFixed(2)}), want ${m.expected}`).join(''),
     );
-    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(set.length).toBeGreaterThanOrEqual(300);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it.each(['asdkjh qwe', 'the weather in Paris is nice', '巴黎是法國的首都', 'سيارتي خربانة من امس'])(
@@ -52,10 +57,12 @@ describe('createNlu', () => {
     },
   );
 
-  it('answers none to at least 90% of the out-of-scope list', () => {
-    const accepted = OUT_OF_SCOPE_MESSAGES.filter((text) => nlu.classify(text).intent !== 'none');
-    console.log(`out-of-scope given an intent: ${accepted.length} of ${OUT_OF_SCOPE_MESSAGES.length}`, accepted);
-    expect(accepted.length / OUT_OF_SCOPE_MESSAGES.length).toBeLessThanOrEqual(0.1);
+  it('answers none to at least 90% of the out-of-scope test messages', () => {
+    const outOfScope = test.filter((e) => e.intent === 'out_of_scope').map((e) => e.text);
+    const accepted = outOfScope.filter((text) => nlu.classify(text).intent !== 'none');
+    console.log(`out-of-scope given an intent: ${accepted.length} of ${outOfScope.length}`, accepted);
+    expect(outOfScope.length).toBeGreaterThanOrEqual(100);
+    expect(accepted.length / outOfScope.length).toBeLessThanOrEqual(0.1);
   });
 
   it.each([
@@ -69,16 +76,18 @@ describe('createNlu', () => {
     expect(result.language).toBe(language);
   });
 
-  it('thresholds are options: with none set, every message gets its best intent', () => {
-    const lenient = createNlu({ model: nlu.toJSON(), minConfidence: 0, minMargin: 0 });
-    expect(lenient.classify('qwerty uiop zxcv').intent).not.toBe('none');
+  it('thresholds are options: stricter ones turn unsure answers into none', () => {
+    const strict = createNlu({ model: nlu.toJSON(), minConfidence: 0.99, minMargin: 0 });
+    const sure = createNlu({ model: nlu.toJSON(), minConfidence: 0, minMargin: 0 });
+    const text = 'can u tell me my pts pls';
+    expect(sure.classify(text).intent).not.toBe('none');
+    expect(strict.classify(text)).toMatchObject({ intent: 'none', confidence: sure.classify(text).confidence });
   });
 
   it('rebuilt from its JSON, classifies identically', () => {
     const restored = createNlu({ model: JSON.parse(JSON.stringify(nlu.toJSON())) as ReturnType<typeof nlu.toJSON> });
     const texts = [
-      ...LANGUAGES.flatMap((l) => HELD_OUT[l].map(([text]) => text)),
-      ...OUT_OF_SCOPE_MESSAGES,
+      ...test.map((e) => e.text),
       'كم نقاطي',
       '我要加入會員',
     ];
@@ -91,12 +100,11 @@ describe('createNlu', () => {
     expect(() => createNlu({ model: json })).toThrow(/unknown intents: weather/);
   });
 
-  it('classifies a short message in well under a millisecond', () => {
+  it('reports the time to classify a short message', () => {
     const runs = 2000;
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) nlu.classify(i % 2 === 0 ? '我有多少點數' : 'how many points do I have');
     const perCallMs = (performance.now() - t0) / runs;
     console.log(`classify: ${(perCallMs * 1000).toFixed(1)} µs per call`);
-    expect(perCallMs).toBeLessThan(1);
   });
 });

@@ -2,7 +2,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from '../core/shared/log.js';
 import { startFakeOpenAI, type FakeOpenAIChat } from '../test/fakes/openai-chat.js';
-import { createLlmFallback, LLM_SYSTEM_PROMPT, type LlmFallbackOptions } from './llm-fallback.js';
+import { createOpenAILlm, type OpenAILlmOptions } from '../adapters/llm/openai.js';
+import { createLlmFallback, LLM_SYSTEM_PROMPT } from './llm-fallback.js';
 
 const KEY = 'sk-test-key';
 const UNSURE = { intent: 'none', confidence: 0.2, language: 'en' };
@@ -33,9 +34,11 @@ afterEach(() => {
   fake.respondWith({ kind: 'intent', intent: 'none' });
 });
 
-function make(overrides: Partial<LlmFallbackOptions> = {}) {
+function make(overrides: Partial<OpenAILlmOptions> & { threshold?: number } = {}) {
   log = recordingLog();
-  return createLlmFallback({ apiKey: KEY, baseURL: fake.baseUrl, timeoutMs: 1000, log, ...overrides });
+  const { threshold, ...client } = overrides;
+  const llm = createOpenAILlm({ apiKey: KEY, baseURL: fake.baseUrl, timeoutMs: 1000, log, ...client });
+  return createLlmFallback({ llm, log, ...(threshold === undefined ? {} : { threshold }) });
 }
 
 describe('createLlmFallback', () => {

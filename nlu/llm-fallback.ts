@@ -1,10 +1,10 @@
-// LLM fallback for messages the offline classifier is unsure about: one structured-output call to an
-// OpenAI-compatible chat model through LangChain. The model only ever picks from the closed intent list; anything
+// LLM fallback for messages the offline classifier is unsure about: one structured-output call through the LLM
+// port (adapters/llm: an OpenAI-compatible chat model through LangChain). The model only ever picks from the closed intent list; anything
 // else it says (an unknown intent, bad JSON), a timeout or an HTTP error falls back to the offline result, so a
 // prompt injection can at worst pick a wrong *known* intent — which the bots already handle like any other message.
-import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import type { Language } from '../core/conversation/message.js';
+import type { StructuredLlm } from '../core/shared/llm.js';
 import type { Log } from '../core/shared/log.js';
 import { INTENTS } from './intents.js';
 
@@ -27,22 +27,12 @@ export interface LlmFallbackResult {
   reason?: LlmFallbackReason;
 }
 
-/** Settings of the fallback; the composition root reads OPENAI_API_KEY / OPENAI_BASE_URL and passes them in. */
+/** Settings of the fallback. */
 export interface LlmFallbackOptions {
-  apiKey: string;
-  /** An OpenAI-compatible endpoint such as `http://127.0.0.1:8080/v1`; the official API when absent. */
-  baseURL?: string | undefined;
-  /** Chat model name (default `gpt-4o-mini`). */
-  model?: string;
-  /** Whole-call budget, including connecting (default 3000 ms). */
-  timeoutMs?: number;
+  /** The model (adapters/llm over an OpenAI-compatible server, in the app). */
+  llm: StructuredLlm;
   /** Offline results with confidence at or above this skip the LLM (default 0.45, the NLU's own threshold). */
   threshold?: number;
-  /**
-   * How structured output is requested: `jsonSchema` (`response_format`, the default, OpenAI and most local
-   * servers) or `functionCalling` (a forced tool call, for servers without JSON-schema support).
-   */
-  method?: 'jsonSchema' | 'functionCalling';
   log: Log;
 }
 
@@ -64,7 +54,9 @@ export const llmAnswerSchema = z
     language: z.enum(['en', 'ar', 'zh'] as const satisfies readonly Language[]).nullable().describe('For intent "language": the language the customer asks for.'),
     phone: z.string().max(32).nullable().describe('A phone number written in the message, as written.'),
     birthday: z.string().max(32).nullable().describe('A birth date written in the message, as written.'),
-    reward: z.string().max(100).nullable().describe('For intent "rewards": the reward the customer names.'),
+    reward: z.string().max(100).nullable().describe('For intents "rewards" and "redeem": the reward the customer names.'),
+    store: z.string().max(100).nullable().describe('For intent "store_info": the store, mall or area the customer names.'),
+    score: z.number().int().min(0).max(10).nullable().describe('For intent "nps_answer": the score from 0 to 10.'),
   })
   .strict();
 
@@ -75,10 +67,21 @@ const INTENT_DESCRIPTIONS: Record<(typeof LLM_INTENTS)[number], string> = {
   greeting: 'says hello',
   help: 'asks what the bot can do or for help',
   enroll: 'wants to join the loyalty programme / sign up / register',
-  balance: 'asks for their points balance',
-  rewards: 'asks which rewards they can get or wants to redeem points',
+  balance: 'asks for their own points balance or their own tier',
+  rewards: 'asks which rewards exist or what they can get for their points',
   my_vouchers: 'asks about vouchers or coupons they already have',
   gift_card_balance: 'asks for the balance of a gift card',
+  points_history: 'asks for the history of their points: past earnings, spendings, a missing or changed amount over time',
+  redeem: 'wants to spend / redeem points now, possibly naming the reward',
+  tier_info: 'asks about the membership tiers in general, their benefits or how to reach a tier',
+  referral: 'asks about inviting or referring a friend, or their referral code',
+  store_info: 'asks about stores or branches: locations, addresses, opening hours, phone numbers',
+  support: 'complains or reports a problem that needs follow-up (missing points, bad product, rude staff, double charge)',
+  human: 'asks to talk to a person, an agent or customer service',
+  nps_answer: 'answers how likely they are to recommend the brand, with a score from 0 to 10',
+  unsubscribe: 'wants to stop receiving marketing messages or offers (STOP, unsubscribe)',
+  data_export: 'asks for a copy of the personal data the brand holds about them',
+  data_delete: 'asks to delete their account or erase their personal data',
   language: 'wants the bot to speak another language',
   cancel: 'wants to stop or cancel what is going on',
   thanks: 'says thank you',
@@ -106,29 +109,10 @@ export const LLM_CONFIDENCE = 1;
 // Longer messages are not intents; capping them bounds cost and the room an injection has.
 const MAX_TEXT_CHARS = 1000;
 
-/** Creates the fallback: a ChatOpenAI client with structured output, no retries, and a hard timeout. */
+/** Creates the fallback over an LLM port. */
 export function createLlmFallback(options: LlmFallbackOptions): LlmFallback {
-  const model = options.model ?? 'gpt-4o-mini';
-  const timeoutMs = options.timeoutMs ?? 3000;
   const threshold = options.threshold ?? DEFAULT_LLM_THRESHOLD;
-  const log = options.log.child({ component: 'nlu-llm-fallback', model });
-  const chat = new ChatOpenAI({
-    apiKey: options.apiKey,
-    model,
-    temperature: 0,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    configuration: options.baseURL ? { baseURL: options.baseURL } : {},
-  });
-  // includeRaw: a tool-call reply that does not parse comes back as `parsed: null` instead of an exception (a bad
-  // json_schema reply still throws, from the SDK; see isParseFailure), keeping "invalid" apart from "error".
-  const structured = chat.withStructuredOutput(llmAnswerSchema, {
-    name: 'classify_intent',
-    method: options.method ?? 'jsonSchema',
-    strict: true,
-    includeRaw: true,
-  });
-
+  const log = options.log.child({ component: 'nlu-llm-fallback', model: options.llm.model });
   const fallback = (offline: OfflineResult, reason: LlmFallbackReason): LlmFallbackResult => ({
     intent: offline.intent,
     confidence: offline.confidence,
@@ -140,54 +124,16 @@ export function createLlmFallback(options: LlmFallbackOptions): LlmFallback {
   return {
     async classify(text, offline) {
       if (offline.confidence >= threshold) return fallback(offline, 'not_needed');
-      const started = Date.now();
-      const signal = AbortSignal.timeout(timeoutMs);
-      let parsed: unknown;
-      try {
-        const out = await structured.invoke(
-          [
-            { role: 'system', content: LLM_SYSTEM_PROMPT },
-            { role: 'user', content: text.slice(0, MAX_TEXT_CHARS) },
-          ],
-          { signal },
-        );
-        parsed = out.parsed;
-      } catch (error) {
-        const reason = signal.aborted || isTimeout(error) ? 'timeout' : isParseFailure(error) ? 'invalid' : 'error';
-        // Never the message text (nor error messages, which can quote it): what failed and how long it took.
-        log.warn({ reason, ms: Date.now() - started, err: errorSummary(error) }, reason === 'invalid' ? 'llm fallback answer rejected' : 'llm fallback failed');
-        return fallback(offline, reason);
-      }
-      // Validated again: whatever the client library did, only a known intent and well-formed entities get through.
-      const checked = llmAnswerSchema.safeParse(parsed);
-      if (!checked.success) {
-        log.warn({ reason: 'invalid', ms: Date.now() - started }, 'llm fallback answer rejected');
-        return fallback(offline, 'invalid');
-      }
-      const { intent, ...rest } = checked.data;
+      const out = await options.llm.generate({ name: 'classify_intent', schema: llmAnswerSchema, system: LLM_SYSTEM_PROMPT, user: text.slice(0, MAX_TEXT_CHARS) });
+      if (!out.ok) return fallback(offline, out.reason);
+      const { intent, ...rest } = out.value;
       const entities: Record<string, string> = {};
-      for (const [key, value] of Object.entries(rest)) if (typeof value === 'string' && value.trim() !== '') entities[key] = value.trim();
-      log.debug({ intent, entities: Object.keys(entities), ms: Date.now() - started }, 'llm fallback answered');
+      for (const [key, value] of Object.entries(rest)) {
+        if (typeof value === 'string' && value.trim() !== '') entities[key] = value.trim();
+        else if (typeof value === 'number') entities[key] = String(value);
+      }
+      log.debug({ intent, entities: Object.keys(entities), ms: out.ms }, 'llm fallback answered');
       return { intent, confidence: LLM_CONFIDENCE, entities, source: 'llm' };
     },
   };
-}
-
-function isTimeout(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return error.name === 'AbortError' || error.name === 'TimeoutError' || error.constructor.name === 'APIConnectionTimeoutError';
-}
-
-// With json_schema the openai SDK parses and zod-checks the reply itself, throwing SyntaxError or ZodError before
-// LangChain's parser (which includeRaw makes lenient) runs. HTTP errors carry a status and are never parse failures.
-function isParseFailure(error: unknown): boolean {
-  if (!(error instanceof Error) || typeof (error as { status?: unknown }).status === 'number') return false;
-  return error instanceof SyntaxError || /ZodError|OutputParserException/.test(`${error.name} ${error.constructor.name}`);
-}
-
-// Class name and HTTP status only: provider error messages can echo parts of the request.
-function errorSummary(error: unknown): { type: string; status?: number } {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' ? { type: error.constructor.name, status } : { type: error.constructor.name };
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../core/conversation/message.js';
-import { HELD_OUT, OUT_OF_SCOPE_MESSAGES } from './evaluation.js';
-import { INTENTS } from './intents.js';
+import { loadTestData } from './evaluation.js';
+import { INTENTS, TRAINING_LABELS } from './intents.js';
 import { normalizeText } from './normalize.js';
 import { TrainingDataError, loadTrainingData } from './training-data.js';
 
@@ -44,10 +44,23 @@ describe('bundled training data', () => {
     expect(data).toContainEqual({ text, intent, language });
   });
 
-  it('shares no text with the held-out evaluation lists', () => {
+  it('shares no text with the held-out test sets (nlu/test-data), in any language', () => {
     const trained = new Set(data.map((e) => normalizeText(e.text)));
-    const heldOut = [...LANGUAGES.flatMap((l) => HELD_OUT[l].map(([text]) => text)), ...OUT_OF_SCOPE_MESSAGES];
-    expect(heldOut.filter((text) => trained.has(normalizeText(text)))).toEqual([]);
+    expect(loadTestData().filter((e) => trained.has(normalizeText(e.text))).map((e) => `${e.language}: ${e.text}`)).toEqual([]);
+  });
+
+  it('has test sets for every language, with every intent and out-of-scope messages', () => {
+    const test = loadTestData();
+    for (const language of LANGUAGES) {
+      const labels = new Set(test.filter((e) => e.language === language).map((e) => e.intent));
+      expect([...TRAINING_LABELS].filter((l) => !labels.has(l))).toEqual([]);
+    }
+  });
+
+  it.each(LANGUAGES)('has at least 30 training examples of every label in %s', (language) => {
+    const counts = new Map<string, number>();
+    for (const e of data) if (e.language === language) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
+    expect(TRAINING_LABELS.filter((l) => (counts.get(l) ?? 0) < 30)).toEqual([]);
   });
 });
 

@@ -17,13 +17,14 @@ import {
 } from '../../core/conversation/index.js';
 import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
-import type { Embedder } from '../../knowledge/index.js';
+import type { Embedder, GroundedAnswerer } from '../../knowledge/index.js';
 import type { LlmFallback } from '../../nlu/llm-fallback.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm, redactForStorage, withoutGiftCardCodes } from './features/gift-cards.js';
 import { currentField } from './forms/form-engine.js';
 import { catalogs } from './i18n/index.js';
-import { route } from './router.js';
+import { prepareTurn } from './prepare.js';
+import { MAX_TEXT_LENGTH, route } from './router.js';
 import { say, type BrandSettings, type ConversationState, type IntentRecognizer, type TurnContext } from './turn-context.js';
 
 /** What the customer bot is built from. */
@@ -34,6 +35,8 @@ export interface CustomerBotDeps extends CoreDeps {
   knowledge?: Embedder | null;
   /** Optional LLM for messages the offline NLU does not understand. */
   llm?: LlmFallback | null;
+  /** Optional LLM answers from the knowledge base, grounded in its chunks (needs `knowledge`). */
+  answerer?: GroundedAnswerer | null;
 }
 
 /** Creates the customer bot. */
@@ -46,6 +49,12 @@ export function createCustomerBot(deps: CustomerBotDeps): InboundSink {
 
 async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promise<TurnResult> {
   const log = deps.log.child({ channel: msg.channel, platformMessageId: msg.platformMessageId });
+  const prepared = await prepareTurn(
+    { ...deps, log, llm: deps.llm ?? null, knowledge: deps.knowledge ?? null, answerer: deps.answerer ?? null },
+    msg,
+    (state, remembered) => chooseLanguage(msg, state, remembered, deps.brand.defaultLanguage),
+    MAX_TEXT_LENGTH,
+  );
   return deps.db.transaction(async (tx) => {
     const txDeps: CoreDeps = { db: tx, clock: deps.clock, log };
     const { customer } = await resolveCustomer(txDeps, {
@@ -73,7 +82,7 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       brand: deps.brand,
       nlu: deps.nlu,
       knowledge: deps.knowledge ?? null,
-      llm: deps.llm ?? null,
+      prepared,
       msg,
       text: (msg.text ?? '').trim(),
       customer,

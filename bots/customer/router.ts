@@ -6,11 +6,19 @@ import { findGiftCardCode } from '../../core/gift-cards/index.js';
 import { balanceReplies } from './features/balance.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm } from './features/gift-cards.js';
-import { REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
+import { handoffReplies, npsReplies, privacyForm, privacyRequestReplies, unsubscribeReplies } from './features/contact.js';
+import { historyReplies, referralReplies, tierInfoReplies } from './features/programme.js';
+import { namedReward, REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
+import { storeReplies } from './features/stores.js';
 import { reaskCurrent, startForm, stepForm, type FormSpec } from './forms/form-engine.js';
+import { isValidMemberCode } from '../../core/loyalty/index.js';
 import { answerFromKnowledge } from '../../knowledge/index.js';
+import { toLatinDigits } from '../../nlu/index.js';
 import { catalogs } from './i18n/index.js';
-import { menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
+import { menuButtons, menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
+
+/** Misunderstandings in a row after which the fallback offers a person. */
+export const MISUNDERSTOOD_BEFORE_HUMAN = 2;
 
 /** Longest text the bot reads; longer messages get a polite "too long". */
 export const MAX_TEXT_LENGTH = 2_000;
@@ -26,13 +34,21 @@ const COMMANDS: Record<string, string> = {
   language: 'language',
   cancel: 'cancel',
   rewards: 'rewards',
-  redeem: 'rewards',
+  redeem: 'redeem',
   vouchers: 'my_vouchers',
   giftcard: 'gift_card_balance',
+  history: 'points_history',
+  tiers: 'tier_info',
+  invite: 'referral',
+  stores: 'store_info',
+  agent: 'human',
+  human: 'human',
+  stop: 'unsubscribe',
+  unsubscribe: 'unsubscribe',
 };
 
 /** Every form the bot runs, by the id stored in the conversation. */
-export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm];
+export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm, privacyForm];
 
 /** The open form's spec, if this version still knows it. */
 function openForm(ctx: TurnContext): FormSpec | undefined {
@@ -107,11 +123,37 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
         const account = await findAccount(ctx.deps, ctx.customer.id);
         return [say(ctx, ctx.t.enroll.alreadyMember(account!.memberCode)), ...(await balanceReplies(ctx))];
       }
-      return startForm(ctx, enrollmentForm);
+      // "join 1234567890": a friend's member number, so the invitation pays both of them.
+      return startForm(ctx, enrollmentForm, referrerIn(ctx.text));
     case 'balance':
       return balanceReplies(ctx);
     case 'rewards':
       return rewardsReplies(ctx);
+    case 'redeem': {
+      // "redeem the free drink": straight to the confirmation of that reward; otherwise the catalogue to pick from.
+      const reward = ctx.isMember && ctx.text ? await namedReward(ctx, ctx.text) : null;
+      return reward ? rewardPicked(ctx, reward) : rewardsReplies(ctx);
+    }
+    case 'points_history':
+      return historyReplies(ctx);
+    case 'tier_info':
+      return tierInfoReplies(ctx);
+    case 'referral':
+      return referralReplies(ctx);
+    case 'store_info':
+      return storeReplies(ctx);
+    case 'human':
+      return handoffReplies(ctx, 'asked');
+    case 'support':
+      return handoffReplies(ctx, 'complaint');
+    case 'nps_answer':
+      return npsReplies(ctx);
+    case 'unsubscribe':
+      return unsubscribeReplies(ctx);
+    case 'data_export':
+      return privacyRequestReplies(ctx, 'export');
+    case 'data_delete':
+      return privacyRequestReplies(ctx, 'delete');
     case 'my_vouchers':
       return vouchersReplies(ctx);
     case 'gift_card_balance':
@@ -130,24 +172,51 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
         ctx.state.misunderstood = 0;
         return giftCardReplies(ctx);
       }
-      // Not understood offline: an LLM, when configured, gets the message (outside forms only, so names and
-      // birthdays never leave); its answer is validated against our intents, anything else falls through.
-      if (understood.intent === 'none' && ctx.llm && ctx.text && !ctx.state.form) {
-        const llm = await ctx.llm.classify(ctx.text, { intent: 'none', confidence: understood.confidence, language: ctx.lang });
-        if (llm.source === 'llm' && llm.intent !== 'none') return answerIntent(ctx, { intent: llm.intent, confidence: llm.confidence });
+      if (understood.intent === 'none' && ctx.text) {
+        const known = await answerUnclear(ctx);
+        if (known) return known;
       }
-      // Not a bot action: perhaps a question the brand's knowledge base answers (opening hours, allergens...).
-      if (understood.intent === 'none' && ctx.knowledge && ctx.text) {
-        const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
-        if (found.confident) {
-          ctx.state.misunderstood = 0;
-          return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
-        }
-      }
-      // affirm/deny outside a form, and anything not understood.
+      // affirm/deny outside a form, and anything not understood. The second miss in a row offers a person.
       ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
+      if (ctx.state.misunderstood >= MISUNDERSTOOD_BEFORE_HUMAN && ctx.state.handoff === undefined) {
+        const menu = menuReply(ctx, ctx.t.fallbackOfferHuman);
+        return [{ ...menu, buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...(menu.buttons ?? [])] }];
+      }
       return [menuReply(ctx, ctx.t.fallback)];
   }
+}
+
+/**
+ * A free-text message the offline NLU did not place. With an LLM (asked before the turn, see prepare.ts): its intent,
+ * else a grounded answer from the knowledge base, or an honest "not in our information" with a person offered. Without
+ * one, or when the LLM failed: the best knowledge-base chunk when it is a confident match. Null: not understood.
+ */
+async function answerUnclear(ctx: TurnContext): Promise<Reply[] | null> {
+  // The LLM saw this very text outside any form (a form opened since then gets the offline path: names never leave).
+  const prepared = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared : null;
+  const llm = prepared?.understood;
+  if (llm?.source === 'llm' && llm.intent !== 'none') return answerIntent(ctx, { intent: llm.intent, confidence: llm.confidence });
+  if (!ctx.knowledge) return null;
+  const grounded = prepared?.grounded?.language === ctx.lang ? prepared.grounded.answer : null;
+  if (grounded?.status === 'answered') {
+    ctx.state.misunderstood = 0;
+    return [menuReply(ctx, ctx.t.fromKnowledge(grounded.text, [...new Set(grounded.sources.map((s) => s.title))].join(' · ')))];
+  }
+  const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
+  if (grounded?.status === 'unknown' || (!found.confident && found.best?.textRank !== undefined)) {
+    // Looks like a question for the knowledge base (it shares words with it), but nothing there answers it.
+    ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
+    return [say(ctx, ctx.t.notInKnowledge, { buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...menuButtons(ctx)] })];
+  }
+  if (!found.confident) return null;
+  ctx.state.misunderstood = 0;
+  return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
+}
+
+/** The referrer's member number in a "join …" message, as the enrollment form's initial value. */
+function referrerIn(text: string): Record<string, string> {
+  const code = /(?<!\d)\d{10}(?!\d)/.exec(toLatinDigits(text).replace(/[\s-]/g, ''))?.[0];
+  return code && isValidMemberCode(code) ? { referrer: code } : {};
 }
 
 /** The gift card question; mid-sign-up the sign-up comes first (one form at a time). */

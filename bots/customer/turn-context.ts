@@ -1,5 +1,5 @@
 import type { Embedder } from '../../knowledge/index.js';
-import type { LlmFallback } from '../../nlu/llm-fallback.js';
+import type { PreparedTurn } from './prepare.js';
 import type { InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
 import type { Customer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
@@ -32,6 +32,8 @@ export interface ConversationState {
   form?: FormState;
   /** Consecutive messages the bot did not understand. */
   misunderstood?: number;
+  /** The customer asked for a person (or the bot gave up understanding); the team's queue picks it up. */
+  handoff?: { requestedAt: string; reason: 'asked' | 'complaint' | 'misunderstood' };
 }
 
 /** A recognized intent with its confidence (1 for buttons and commands). */
@@ -47,8 +49,8 @@ export interface TurnContext {
   nlu: IntentRecognizer;
   /** The embedder of the brand's knowledge base; null when the bot has none. */
   knowledge: Embedder | null;
-  /** An LLM asked about messages the offline NLU did not understand; null when none is configured. */
-  llm: LlmFallback | null;
+  /** What the LLM made of this message before the turn began (prepare.ts); null without an LLM or when not needed. */
+  prepared: PreparedTurn | null;
   msg: InboundMessage;
   /** The message text, trimmed ('' when there is none). */
   text: string;

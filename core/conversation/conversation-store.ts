@@ -36,6 +36,15 @@ export async function lockConversation(
   return row;
 }
 
+/** The conversation as it is now, without locking it (for work done before the turn's transaction); undefined when new. */
+export async function peekConversation(deps: CoreDeps, input: { brandId: string; channel: ChannelName; chatId: string }): Promise<Conversation | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(schema.conversations)
+    .where(and(eq(schema.conversations.brandId, input.brandId), eq(schema.conversations.channel, input.channel), eq(schema.conversations.chatId, input.chatId)));
+  return row;
+}
+
 /** Saves the dialogue state and language of a conversation. */
 export async function saveConversation(
   deps: CoreDeps,

@@ -2,6 +2,7 @@
 export * from './message.js';
 export {
   lockConversation,
+  peekConversation,
   saveConversation,
   recordInbound,
   findInbound,

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
-import { schema } from '../../db/index.js';
+import { and, eq } from 'drizzle-orm';
+import { schema, type Db } from '../../db/index.js';
 import { recordConsent } from '../consent/index.js';
 import type { ChannelName } from '../conversation/message.js';
 import type { CoreDeps } from '../shared/index.js';
-import { generateMemberCode } from './member-code.js';
+import { generateMemberCode, isValidMemberCode } from './member-code.js';
 import { loadTiers, tierFor } from './tiers.js';
 
 /** A loyalty account row. */
@@ -24,11 +24,13 @@ export interface EnrollInput {
   marketingOptIn: boolean;
   termsVersion: string;
   marketingWordingVersion: string;
+  /** The member number of the friend who invited them; ignored unless it is a member of the same brand. */
+  referrerMemberCode?: string | undefined;
 }
 
 /** Outcome of an enrollment. */
 export type EnrollResult =
-  | { status: 'enrolled'; account: LoyaltyAccount }
+  | { status: 'enrolled'; account: LoyaltyAccount; /** A valid referrer was recorded. */ referred: boolean }
   | { status: 'already_member'; account: LoyaltyAccount }
   | { status: 'terms_not_accepted' };
 
@@ -57,6 +59,7 @@ export async function enroll(deps: CoreDeps, input: EnrollInput): Promise<Enroll
       })
       .where(eq(schema.customers.id, input.customerId));
     const tiers = await loadTiers(tx, input.brandId);
+    const referrer = input.referrerMemberCode && isValidMemberCode(input.referrerMemberCode) ? await accountByCode(tx, input.brandId, input.referrerMemberCode) : undefined;
     const [account] = await tx
       .insert(schema.loyaltyAccounts)
       .values({
@@ -66,6 +69,7 @@ export async function enroll(deps: CoreDeps, input: EnrollInput): Promise<Enroll
         tierCode: tierFor(0, tiers).code,
         enrolledAt: now,
         enrolledVia: input.channel,
+        referredByAccountId: referrer?.id ?? null,
       })
       .returning();
     for (const [purpose, granted, version] of [
@@ -75,12 +79,20 @@ export async function enroll(deps: CoreDeps, input: EnrollInput): Promise<Enroll
       await recordConsent(txDeps, { customerId: input.customerId, purpose, channel: input.channel, granted, wordingVersion: version, source: 'chat_enrollment' });
     }
     deps.log.info({ customerId: input.customerId, channel: input.channel }, 'member enrolled');
-    return { status: 'enrolled', account: account! };
+    return { status: 'enrolled', account: account!, referred: referrer !== undefined };
   });
 }
 
 /** The customer's loyalty account, if they are a member. */
 export async function findAccount(deps: CoreDeps, customerId: string): Promise<LoyaltyAccount | undefined> {
   const [row] = await deps.db.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.customerId, customerId));
+  return row;
+}
+
+async function accountByCode(db: Db, brandId: string, memberCode: string): Promise<{ id: string } | undefined> {
+  const [row] = await db
+    .select({ id: schema.loyaltyAccounts.id })
+    .from(schema.loyaltyAccounts)
+    .where(and(eq(schema.loyaltyAccounts.brandId, brandId), eq(schema.loyaltyAccounts.memberCode, memberCode)));
   return row;
 }

@@ -46,3 +46,9 @@ function reviveDates(raw: Record<string, unknown>): EarningConditions {
 function wallClock(s: string): Date {
   return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(s) || s.length === 10 ? s : `${s}Z`);
 }
+
+/** The brand's programme settings alone (no earning rules): what the bot needs to explain the programme. */
+export async function loadProgram(db: Db, brandId: string): Promise<ProgramConfig | null> {
+  const [brand] = await db.select({ settings: schema.brands.settings }).from(schema.brands).where(eq(schema.brands.id, brandId));
+  return brand ? parseProgramConfig(brand.settings) : null;
+}

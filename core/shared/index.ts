@@ -7,3 +7,4 @@ export { hitRateLimit, releaseRateLimit, pruneRateLimits } from './rate-limit.js
 export type { RateLimitInput, RateLimitResult } from './rate-limit.js';
 export { InProcessJobQueue, JOB_DEFAULTS } from './job-queue.js';
 export type { JobQueue, JobHandler, JobInfo, JobFailure, JobQueueHooks, EnqueueOptions, RegisterOptions, Repeat } from './job-queue.js';
+export type { StructuredLlm, StructuredRequest, LlmOutcome, LlmFailure } from './llm.js';

@@ -28,6 +28,8 @@ export interface FakeChatRequest {
   messages: FakeChatMessage[];
   /** `tools` when the client asked for a function call, `response_format` for JSON content, `none` otherwise. */
   mode: 'tools' | 'response_format' | 'none';
+  /** The structured-output task: the JSON schema's or the tool's name (`classify_intent`, `answer_from_sources`). */
+  task: string;
   /** The raw JSON body, for assertions the fields above do not cover. */
   body: Record<string, unknown>;
 }
@@ -44,8 +46,8 @@ export interface FakeOpenAIChatOptions {
 export interface FakeOpenAIChat {
   baseUrl: string;
   requests: FakeChatRequest[];
-  /** Sets the answer to every following request. */
-  respondWith(reply: FakeChatReply): void;
+  /** Sets the answer to every following request, or with `task` only to requests for that task (which then wins). */
+  respondWith(reply: FakeChatReply, task?: string): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,11 @@ function toolName(body: ChatBody): string {
   if (typeof choice?.function?.name === 'string') return choice.function.name;
   const first = (body.tools as Array<{ function?: { name?: unknown } }> | undefined)?.[0];
   return typeof first?.function?.name === 'string' ? first.function.name : 'extract';
+}
+
+function taskName(body: ChatBody): string {
+  const format = body.response_format as { json_schema?: { name?: unknown } } | undefined;
+  return typeof format?.json_schema?.name === 'string' ? format.json_schema.name : body.tools !== undefined ? toolName(body) : '';
 }
 
 // Like a strict structured-output server, an `intent` reply carries every property the requested schema names:
@@ -100,6 +107,7 @@ function completion(body: ChatBody, mode: FakeChatRequest['mode'], text: string)
 export async function startFakeOpenAI(options: FakeOpenAIChatOptions): Promise<FakeOpenAIChat> {
   const requests: FakeChatRequest[] = [];
   let reply: FakeChatReply = options.reply ?? { kind: 'intent', intent: 'none' };
+  const byTask = new Map<string, FakeChatReply>();
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -122,13 +130,14 @@ export async function startFakeOpenAI(options: FakeOpenAIChatOptions): Promise<F
         model: typeof body.model === 'string' ? body.model : '',
         messages: Array.isArray(body.messages) ? (body.messages as FakeChatMessage[]) : [],
         mode,
+        task: taskName(body),
         body: body as Record<string, unknown>,
       });
       if (req.headers.authorization !== `Bearer ${options.apiKey}`) {
         sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
         return;
       }
-      answer(reply);
+      answer(byTask.get(taskName(body)) ?? reply);
 
       function answer(r: FakeChatReply): void {
         switch (r.kind) {
@@ -156,8 +165,11 @@ export async function startFakeOpenAI(options: FakeOpenAIChatOptions): Promise<F
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    respondWith: (r) => {
-      reply = r;
+    respondWith: (r, task) => {
+      if (task === undefined) {
+        reply = r;
+        byTask.clear();
+      } else byTask.set(task, r);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -16,9 +16,8 @@ export function joinInvitation(ctx: TurnContext, text: string): Reply {
 export async function balanceReplies(ctx: TurnContext): Promise<Reply[]> {
   const view = await getBalance(ctx.deps, ctx.customer.id);
   if (!view) return [joinInvitation(ctx, ctx.t.notMember)];
-  return [
-    menuReply(
-      ctx,
+  const reply = menuReply(
+    ctx,
       ctx.t.balance({
         points: view.points,
         pendingPoints: view.pendingPoints,
@@ -27,6 +26,7 @@ export async function balanceReplies(ctx: TurnContext): Promise<Reply[]> {
         next: view.next ? { tierName: tierLabel(ctx, view.next.tier), pointsNeeded: view.next.pointsNeeded } : null,
         expiring: view.expiring.points > 0 && view.expiring.firstDate ? { points: view.expiring.points, date: view.expiring.firstDate } : null,
       }),
-    ),
-  ];
+    );
+  // "Where did my points come from?" is the usual next question.
+  return [{ ...reply, buttons: [{ label: ctx.t.buttons.history, payload: 'intent:points_history' }, ...(reply.buttons ?? [])] }];
 }

@@ -113,6 +113,7 @@ export const enrollmentForm: FormSpec = {
       marketingOptIn: values.marketing === true,
       termsVersion: ctx.brand.termsVersion,
       marketingWordingVersion: ctx.brand.marketingWordingVersion,
+      referrerMemberCode: typeof values.referrer === 'string' ? values.referrer : undefined,
     });
     switch (result.status) {
       case 'enrolled': {
@@ -122,6 +123,7 @@ export const enrollmentForm: FormSpec = {
         const earlier = await attachUnmatchedTransactions(ctx.deps, { brandId: ctx.brand.id, accountId: result.account.id });
         return [
           say(ctx, ctx.t.enroll.welcome(String(values.name), result.account.memberCode, tier)),
+          ...(result.referred ? [say(ctx, ctx.t.referral.applied)] : []),
           ...(earlier.attached > 0 ? [say(ctx, ctx.t.enroll.earlierPurchases(earlier.attached, earlier.points))] : []),
           menuReply(ctx, ctx.t.enroll.marketingConfirmed(values.marketing === true)),
         ];

@@ -6,6 +6,7 @@ import type { Reply } from '../../../core/conversation/index.js';
 import type { LocalizedText } from '../../../db/schema.js';
 import { findAccount, loadTiers, type LoyaltyAccount } from '../../../core/loyalty/index.js';
 import { getVoucher, listRewards, listVouchers, redeemReward, type RewardView, type VoucherView } from '../../../core/rewards/index.js';
+import { createFuzzyMatcher } from '../../../nlu/index.js';
 import { startForm, yesNo, type FieldValue, type FormField, type FormSpec } from '../forms/form-engine.js';
 import type { RewardNote } from '../i18n/index.js';
 import { menuButtons, menuReply, say, type TurnContext } from '../turn-context.js';
@@ -51,6 +52,15 @@ export async function rewardsReplies(ctx: TurnContext): Promise<Reply[]> {
     { label: ctx.t.buttons.vouchers, payload: 'intent:my_vouchers' },
   ];
   return [say(ctx, ctx.t.rewards.list(account.pointsBalance, lines, redeemable.length > 0), { buttons })];
+}
+
+/** The reward a message names ("redeem the free drink", "ابي القهوة المجانية"), by fuzzy match on its names in every language. */
+export async function namedReward(ctx: TurnContext, text: string): Promise<string | null> {
+  const account = await findAccount(ctx.deps, ctx.customer.id);
+  if (!account) return null;
+  const rewards = await listRewards(ctx.deps, { brandId: account.brandId, accountId: account.id });
+  const items = rewards.map((r) => ({ id: r.id, names: Object.values(r.name).filter((n): n is string => typeof n === 'string' && n !== '') }));
+  return createFuzzyMatcher(items).match(text)?.id ?? null;
 }
 
 /** A reward button was pressed: ask to confirm, or say why it cannot be redeemed. */

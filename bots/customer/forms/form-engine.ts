@@ -40,7 +40,20 @@ export interface FormSpec {
 export type InterruptHandler = (ctx: TurnContext, understood: Understood) => Promise<Reply[]>;
 
 /** Intents that may interrupt a form, and how sure the recognizer must be. */
-const INTERRUPTING = new Set(['balance', 'help', 'language', 'rewards', 'my_vouchers', 'gift_card_balance']);
+const INTERRUPTING = new Set([
+  'balance',
+  'help',
+  'language',
+  'rewards',
+  'my_vouchers',
+  'gift_card_balance',
+  'points_history',
+  'tier_info',
+  'referral',
+  'store_info',
+  'human',
+  'support',
+]);
 const INTERRUPT_CONFIDENCE = 0.6;
 
 /**
@@ -62,7 +75,9 @@ export async function stepForm(ctx: TurnContext, spec: FormSpec, understood: Und
   }
   // Typing a button's label is the same as pressing it ("Skip", "略過"), and beats what the classifier thinks.
   const payload = ctx.msg.payload ?? buttonTyped(ctx, field);
-  const cancels = payload === 'form:cancel' || (payload === undefined && understood.intent === 'cancel' && understood.confidence >= INTERRUPT_CONFIDENCE);
+  // Mid-form, "stop" means stop this (it is STOP, the unsubscribe keyword, only outside a form).
+  const stopWords = understood.intent === 'cancel' || understood.intent === 'unsubscribe';
+  const cancels = payload === 'form:cancel' || (payload === undefined && stopWords && understood.confidence >= INTERRUPT_CONFIDENCE);
   if (cancels) {
     delete ctx.state.form;
     return spec.cancelled(ctx);

@@ -63,11 +63,17 @@ export interface Catalog {
     giftCard: string;
     redeemYes: string;
     redeemNo: string;
+    history: string;
+    human: string;
   };
   help: string;
   fallback: string;
+  /** The second misunderstanding in a row: a person is offered. */
+  fallbackOfferHuman: string;
   /** An answer found in the brand's knowledge base, with where it comes from. */
   fromKnowledge(answer: string, source: string): string;
+  /** A question for the knowledge base that it does not answer; a person is offered. */
+  notInKnowledge: string;
   tooLong: string;
   media: string;
   emojiOnly: string;
@@ -136,6 +142,69 @@ export interface Catalog {
     /** Asked mid-enrollment: the sign-up comes first. */
     afterSignUp: string;
   };
+  history: {
+    list(items: MovementText[], balance: number): string;
+    empty: string;
+  };
+  tiers: {
+    /** The programme's tiers, lowest first; `rolling` when qualification counts the last 12 months. */
+    overview(lines: TierLine[], rolling: boolean): string;
+  };
+  referral: {
+    invite(memberCode: string, referrerPoints: number, refereePoints: number): string;
+    membersOnly(refereePoints: number): string;
+    /** The code given at sign-up was used: the friend who invited them. */
+    applied: string;
+  };
+  stores: {
+    list(items: StoreLine[]): string;
+    none: string;
+  };
+  human: {
+    /** The request was passed on to the team. */
+    requested: string;
+    /** Asked again while a request is open. */
+    alreadyRequested: string;
+    /** A complaint or problem: said sorry, and a person will follow up. */
+    support: string;
+  };
+  /** A rating sent with no survey open. */
+  npsThanks(score: number | null): string;
+  unsubscribe: {
+    done: string;
+    /** Never opted in on this channel. */
+    notSubscribed: string;
+  };
+  privacy: {
+    confirmExport: string;
+    confirmDelete: string;
+    /** Answered no: nothing was requested. */
+    notRequested: string;
+    resume: string;
+    exportRequested: string;
+    deleteRequested: string;
+  };
+}
+
+/** A points movement as the history shows it. */
+export interface MovementText {
+  kind: 'earn' | 'redeem' | 'adjust' | 'expire' | 'reverse' | 'transfer_in' | 'transfer_out' | 'bonus';
+  points: number;
+  at: Date;
+}
+
+/** One tier of the programme as the overview shows it. */
+export interface TierLine {
+  name: string;
+  minPoints: number;
+  bonusPercent: number;
+  current: boolean;
+}
+
+/** A store as the store list shows it. */
+export interface StoreLine {
+  name: string;
+  city: string;
 }
 
 /** Locale tags for number and date formatting per language (Latin digits in Arabic, as UAE receipts print them). */

@@ -1,4 +1,4 @@
-import { formatDate, formatPoints, type Catalog, type RewardLine, type RewardNote } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote } from './catalog.js';
 
 /** English. */
 export const en: Catalog = {
@@ -25,11 +25,15 @@ export const en: Catalog = {
     giftCard: 'Gift card balance',
     redeemYes: 'Yes, redeem',
     redeemNo: 'Not now',
+    history: 'Points history',
+    human: 'Talk to a person',
   },
   help:
     'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
   fromKnowledge: (answer, source) => `${answer}\n\n— from “${source}”`,
+  notInKnowledge: "I couldn't find the answer to that in our information. Would you like to ask a person from our team?",
   fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
+  fallbackOfferHuman: "Sorry, I still didn't understand. Would you like to talk to a person from our team?",
   tooLong: 'That message is too long for me to read. Could you tell me in a sentence or two?',
   media: "Thanks! I can't look at photos, stickers or voice messages yet — could you type your question?",
   emojiOnly: '😊 How can I help you today?',
@@ -124,7 +128,59 @@ export const en: Catalog = {
     resume: 'Now, back to your gift card:',
     afterSignUp: "Let's finish your sign-up first; then ask me about your gift card.",
   },
+  history: {
+    list: (items, balance) =>
+      ['Your latest points movements:', ...items.map(movementLine), `Balance now: ${formatPoints(balance, 'en')} points.`].join('\n'),
+    empty: 'No points movements yet. You earn points with every purchase when you give your member number or phone at the till.',
+  },
+  tiers: {
+    overview: (lines, rolling) =>
+      [
+        'Our membership tiers:',
+        ...lines.map(
+          (l) =>
+            `• ${l.name} — from ${formatPoints(l.minPoints, 'en')} points${l.bonusPercent > 0 ? `, +${l.bonusPercent}% points on every purchase` : ''}${l.current ? ' ← you are here' : ''}`,
+        ),
+        rolling ? 'Your tier is based on the points you earned in the last 12 months.' : 'Your tier is based on all the points you have ever earned.',
+      ].join('\n'),
+  },
+  referral: {
+    invite: (code, referrerPoints, refereePoints) =>
+      `Invite your friends! 🎁 Ask them to send us "join ${code}" in this chat. When they make their first purchase, you get ${formatPoints(referrerPoints, 'en')} points and they get ${formatPoints(refereePoints, 'en')}.`,
+    membersOnly: (refereePoints) =>
+      `Inviting friends is for members. If a friend gave you their member number, say "join" followed by it, and you'll get ${formatPoints(refereePoints, 'en')} bonus points on your first purchase.`,
+    applied: "🎁 Your friend's invitation is noted: you'll both get bonus points on your first purchase.",
+  },
+  stores: {
+    list: (items) => ['Our stores:', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
+    none: "I don't have our store list yet. Please check our website or ask a person from our team.",
+  },
+  human: {
+    requested: "OK, I've asked a person from our team to join this chat. They'll reply here as soon as they can.",
+    alreadyRequested: "I've already asked our team; a person will reply here as soon as they can.",
+    support: "I'm sorry about that. 🙏 I've passed this to a person from our team, who will reply in this chat as soon as they can. You can add any details (store, date, order or receipt number) here.",
+  },
+  npsThanks: (score) => (score === null ? 'Thank you for your feedback! 🙏' : `Thank you for your rating of ${score}! 🙏`),
+  unsubscribe: {
+    done: "Done: you won't receive offers or news from us in this chat any more. You'll still get answers when you write to us.",
+    notSubscribed: "You're not subscribed to offers in this chat, so you won't receive any.",
+  },
+  privacy: {
+    confirmExport: 'Do you want to ask us for a copy of all the personal data we hold about you?',
+    confirmDelete: 'Do you want to ask us to delete all your personal data? Your membership, points and vouchers would be lost.',
+    notRequested: "OK, I haven't requested anything.",
+    resume: 'Now, about your data request:',
+    exportRequested:
+      "I've recorded your request for a copy of your personal data. Our privacy team will send it to you within 30 days, after checking it's really you.",
+    deleteRequested:
+      "I've recorded your request to delete your personal data. Our privacy team will confirm with you and complete it within 30 days. Points and vouchers are lost when the account is deleted.",
+  },
 };
+
+function movementLine(m: MovementText): string {
+  const label = { earn: 'Purchase', redeem: 'Reward redeemed', adjust: 'Adjustment', expire: 'Expired', reverse: 'Refund', transfer_in: 'Transfer in', transfer_out: 'Transfer out', bonus: 'Bonus' }[m.kind];
+  return `• ${formatDate(m.at, 'en')} ${label}: ${m.points > 0 ? '+' : ''}${formatPoints(m.points, 'en')}`;
+}
 
 function rewardLine(l: RewardLine): string {
   const note = l.note ? ` (${noteText(l.note)})` : l.left !== null ? ` (only ${formatPoints(l.left, 'en')} left)` : '';

@@ -1,4 +1,4 @@
-import { formatDate, formatPoints, type Catalog, type RewardLine, type RewardNote } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote } from './catalog.js';
 
 /** Traditional Chinese (Taiwan / Hong Kong usage). */
 export const zh: Catalog = {
@@ -25,10 +25,15 @@ export const zh: Catalog = {
     giftCard: '禮物卡餘額',
     redeemYes: '確定兌換',
     redeemNo: '先不要',
+
+    history: '點數紀錄',
+    human: '找真人客服',
   },
-  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 查看點數可以兌換的獎勵並兌換 — 請說「獎勵」\n• 查看您的兌換券和 QR 碼 — 請說「我的兌換券」\n• 查詢禮物卡餘額 — 請說「禮物卡餘額」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
+  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 查看點數可以兌換的獎勵並兌換 — 請說「獎勵」\n• 查看您的兌換券和 QR 碼 — 請說「我的兌換券」\n• 查詢禮物卡餘額 — 請說「禮物卡餘額」\n• 點數紀錄、會員等級與禮遇、邀請朋友、門市與營業時間\n• 商品與服務的問題 — 直接問我就好\n• 找真人客服 — 請說「真人客服」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
   fromKnowledge: (answer, source) => `${answer}\n\n——出自「${source}」`,
+  notInKnowledge: '我在我們的資料中找不到這個問題的答案。需要幫您轉接真人客服嗎？',
   fallback: '抱歉，我不太明白您的意思。我可以幫您：',
+  fallbackOfferHuman: '抱歉，我還是不太明白。需要幫您轉接真人客服嗎？',
   tooLong: '您的訊息太長了，可以用一兩句話告訴我嗎？',
   media: '謝謝！我目前還看不懂照片、貼圖或語音訊息，可以請您用文字輸入嗎？',
   emojiOnly: '😊 今天有什麼可以為您服務的嗎？',
@@ -115,7 +120,55 @@ export const zh: Catalog = {
     resume: '回到禮物卡查詢：',
     afterSignUp: '我們先完成加入會員，之後再幫您查詢禮物卡。',
   },
+  history: {
+    list: (items, balance) => ['您最近的點數紀錄：', ...items.map(movementLine), `目前點數：${formatPoints(balance, 'zh')} 點。`].join('\n'),
+    empty: '目前還沒有點數紀錄。結帳時出示會員號碼或手機號碼，每筆消費都能累積點數。',
+  },
+  tiers: {
+    overview: (lines, rolling) =>
+      [
+        '會員等級：',
+        ...lines.map(
+          (l) => `• ${l.name} — ${formatPoints(l.minPoints, 'zh')} 點起${l.bonusPercent > 0 ? `，每筆消費點數加贈 ${l.bonusPercent}%` : ''}${l.current ? '（您目前的等級）' : ''}`,
+        ),
+        rolling ? '等級依您最近 12 個月累積的點數計算。' : '等級依您加入以來累積的所有點數計算。',
+      ].join('\n'),
+  },
+  referral: {
+    invite: (code, referrerPoints, refereePoints) =>
+      `邀請朋友一起加入！🎁 請朋友在這個對話傳「加入會員 ${code}」給我們。朋友第一次消費後，您可獲得 ${formatPoints(referrerPoints, 'zh')} 點，朋友可獲得 ${formatPoints(refereePoints, 'zh')} 點。`,
+    membersOnly: (refereePoints) =>
+      `邀請朋友是會員專屬。如果朋友給了您他的會員號碼，請輸入「加入會員」加上號碼，第一次消費即可多得 ${formatPoints(refereePoints, 'zh')} 點。`,
+    applied: '🎁 已記錄您朋友的邀請：您第一次消費後，你們兩位都會獲得加贈點數。',
+  },
+  stores: {
+    list: (items) => ['我們的門市：', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
+    none: '目前還沒有門市資料，請參考我們的網站或洽詢真人客服。',
+  },
+  human: {
+    requested: '好的，已經通知我們的客服人員加入這個對話，會盡快在這裡回覆您。',
+    alreadyRequested: '已經通知客服了，客服人員會盡快在這裡回覆您。',
+    support: '很抱歉造成您的不便。🙏 已轉給我們的客服人員，會盡快在這個對話回覆您。您可以在這裡補充細節（門市、日期、訂單或收據號碼）。',
+  },
+  npsThanks: (score) => (score === null ? '謝謝您的意見！🙏' : `謝謝您給我們 ${score} 分！🙏`),
+  unsubscribe: {
+    done: '已為您取消訂閱：之後不會再在這個對話傳送優惠或消息給您。您傳訊息給我們時，我們仍會回覆。',
+    notSubscribed: '您沒有在這個對話訂閱優惠，所以不會收到優惠訊息。',
+  },
+  privacy: {
+    confirmExport: '您要申請取得我們保存的您所有個人資料的副本嗎？',
+    confirmDelete: '您要申請刪除您所有的個人資料嗎？會員資格、點數和兌換券都將無法保留。',
+    notRequested: '好的，沒有為您提出任何申請。',
+    resume: '回到您的個資申請：',
+    exportRequested: '已記錄您索取個人資料副本的申請。隱私團隊確認是您本人後，會在 30 天內提供給您。',
+    deleteRequested: '已記錄您刪除個人資料的申請。隱私團隊會與您確認，並在 30 天內完成。刪除帳號後，點數與兌換券將無法保留。',
+  },
 };
+
+function movementLine(m: MovementText): string {
+  const label = { earn: '消費', redeem: '兌換獎勵', adjust: '調整', expire: '到期', reverse: '退貨', transfer_in: '轉入', transfer_out: '轉出', bonus: '加贈' }[m.kind];
+  return `• ${formatDate(m.at, 'zh')} ${label}：${m.points > 0 ? '+' : ''}${formatPoints(m.points, 'zh')}`;
+}
 
 function rewardLine(l: RewardLine): string {
   const note = l.note ? `（${noteText(l.note)}）` : l.left !== null ? `（僅剩 ${formatPoints(l.left, 'zh')} 份）` : '';

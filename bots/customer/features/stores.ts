@@ -1,0 +1,30 @@
+// "Where are you / when do you open": the knowledge base answers hours and addresses when it knows them; otherwise
+// the store list from the database, narrowed to the store the customer names when one matches.
+import { asc, eq } from 'drizzle-orm';
+import type { Reply } from '../../../core/conversation/index.js';
+import { schema } from '../../../db/index.js';
+import { answerFromKnowledge } from '../../../knowledge/index.js';
+import { createFuzzyMatcher } from '../../../nlu/index.js';
+import { menuReply, type TurnContext } from '../turn-context.js';
+import { localized } from './rewards.js';
+
+// Enough for a chat message; a brand with more stores should put a store finder in its knowledge base.
+const MAX_LISTED_STORES = 15;
+
+/** Opening hours and locations. */
+export async function storeReplies(ctx: TurnContext): Promise<Reply[]> {
+  if (ctx.knowledge && ctx.text) {
+    const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
+    if (found.confident) return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
+  }
+  const stores = await ctx.deps.db
+    .select({ id: schema.stores.id, name: schema.stores.name, city: schema.stores.city })
+    .from(schema.stores)
+    .where(eq(schema.stores.brandId, ctx.brand.id))
+    .orderBy(asc(schema.stores.code));
+  if (stores.length === 0) return [menuReply(ctx, ctx.t.stores.none)];
+  const named = ctx.text ? createFuzzyMatcher(stores.map((s) => ({ id: s.id, names: [...Object.values(s.name), s.city] }))).match(ctx.text) : null;
+  // A city named matches every store there, not just the first.
+  const shown = named ? stores.filter((s) => s.id === named.id || s.city === named.name) : stores.slice(0, MAX_LISTED_STORES);
+  return [menuReply(ctx, ctx.t.stores.list(shown.map((s) => ({ name: localized(ctx, s.name), city: s.city }))))];
+}

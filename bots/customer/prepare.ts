@@ -1,0 +1,62 @@
+// Work done before a turn's transaction. The LLM calls take up to seconds; inside the transaction they would hold the
+// conversation's row lock and a pooled connection that long, so a burst of unclear messages could starve the pool.
+// Here they run against an unlocked read of the conversation; the turn then uses the result only if it still fits
+// (no form opened meanwhile, same language), and otherwise answers offline as if no LLM were configured.
+import { peekConversation, type InboundMessage, type Language } from '../../core/conversation/index.js';
+import type { CoreDeps } from '../../core/shared/index.js';
+import { searchKnowledge, GROUNDING_CHUNKS, type Embedder, type GroundedAnswer, type GroundedAnswerer } from '../../knowledge/index.js';
+import type { LlmFallback, LlmFallbackResult } from '../../nlu/llm-fallback.js';
+import type { BrandSettings, ConversationState, IntentRecognizer } from './turn-context.js';
+
+/** What the LLM made of the message, computed before the turn. */
+export interface PreparedTurn {
+  /** The message text it was computed for. */
+  text: string;
+  /** The LLM's reading of an unclear message. */
+  understood: LlmFallbackResult;
+  /** A grounded answer from the knowledge base, in `language`; absent without an answerer. */
+  grounded?: { language: Language; answer: GroundedAnswer };
+}
+
+/** What preparing needs. */
+export interface PrepareDeps extends CoreDeps {
+  brand: BrandSettings;
+  nlu: IntentRecognizer;
+  llm: LlmFallback | null;
+  knowledge: Embedder | null;
+  answerer: GroundedAnswerer | null;
+}
+
+/**
+ * Asks the LLM about a free-text message the offline NLU does not understand, outside any form; null when there is
+ * nothing to ask. `language` is the turn's likely language (the caller's guess from the unlocked read).
+ */
+export async function prepareTurn(
+  deps: PrepareDeps,
+  msg: InboundMessage,
+  chooseLanguage: (state: ConversationState, remembered: Language | null) => Language,
+  maxTextLength: number,
+): Promise<PreparedTurn | null> {
+  const text = (msg.text ?? '').trim();
+  if (!deps.llm || msg.payload || msg.contact || !text || text.length > maxTextLength || text.startsWith('/')) return null;
+  const offline = deps.nlu.classify(text);
+  if (offline.intent !== 'none') return null;
+  const conversation = await peekConversation(deps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId });
+  const state = (conversation?.state ?? {}) as ConversationState;
+  // A form's answers (names, birthdays) never leave; a person's conversation gets no bot answer at all.
+  if (state.form || conversation?.mode === 'agent') return null;
+  const language = chooseLanguage(state, (conversation?.language as Language | null) ?? null);
+  // Both at once: the answer is needed only if the LLM finds no intent, but waiting for one then the other doubles
+  // the customer's wait.
+  const [understood, grounded] = await Promise.all([
+    deps.llm.classify(text, { intent: 'none', confidence: offline.confidence, language }),
+    groundedAnswer(deps, text, language),
+  ]);
+  return { text, understood, ...(grounded ? { grounded: { language, answer: grounded } } : {}) };
+}
+
+async function groundedAnswer(deps: PrepareDeps, question: string, language: Language): Promise<GroundedAnswer | null> {
+  if (!deps.answerer || !deps.knowledge) return null;
+  const hits = await searchKnowledge(deps, { brandId: deps.brand.id, language, query: question, embedder: deps.knowledge, limit: GROUNDING_CHUNKS });
+  return deps.answerer.answer({ question, language, hits });
+}

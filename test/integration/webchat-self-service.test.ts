@@ -1,0 +1,200 @@
+// The self-service answers of the customer bot, through the web chat of the real running app: points history, the
+// tiers, inviting a friend (and joining with a friend's number), stores, asking for a person, STOP, data requests,
+// a rating, and redeeming a reward by name. Buttons test the features; typed messages test that the NLU gets there.
+import { and, desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../db/index.js';
+import { testDbKinds } from '../helpers/test-db.js';
+import { startTestApp, WebChatClient, type TestApp } from '../helpers/test-app.js';
+
+describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
+  let t: TestApp;
+  const db = () => t.app.db.db;
+  const client = (sessionId?: string) => new WebChatClient(() => t.app, sessionId);
+
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function accountOf(sessionId: string) {
+    const [row] = await db()
+      .select({ account: schema.loyaltyAccounts })
+      .from(schema.loyaltyAccounts)
+      .innerJoin(schema.channelIdentities, eq(schema.channelIdentities.customerId, schema.loyaltyAccounts.customerId))
+      .where(eq(schema.channelIdentities.externalId, sessionId));
+    return row?.account;
+  }
+
+  async function customerOf(sessionId: string) {
+    const [row] = await db().select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, sessionId));
+    return row!.customerId;
+  }
+
+  beforeAll(async () => {
+    // Aisha's profile says Arabic; these tests read English.
+    await client('demo-aisha').press('lang:en');
+  });
+
+  it('shows a member their latest points movements, newest first, with the balance', async () => {
+    const text = await client('demo-aisha').press('intent:points_history');
+    const lines = text.split('\n').filter((l) => l.startsWith('•'));
+    // The demo seeds two purchases (4,000 and 2,500) and one redemption (300), all today.
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/Reward redeemed: -300$/);
+    expect(lines[1]).toMatch(/Purchase: \+2,500$/);
+    expect(lines[2]).toMatch(/Purchase: \+4,000$/);
+    expect(text).toMatch(/Balance now: 6,200 points/);
+  });
+
+  it('offers the history from the balance, and invites non-members to join instead', async () => {
+    const [balance] = await client('demo-aisha').send({ payload: 'intent:balance' });
+    expect(balance?.buttons?.[0]?.payload).toBe('intent:points_history');
+    const [stranger] = await client().send({ payload: 'intent:points_history' });
+    expect(stranger?.text).toMatch(/not a member yet/);
+    expect(stranger?.buttons?.map((b) => b.payload)).toContain('intent:enroll');
+  });
+
+  it('explains the tiers with their thresholds and bonus, marking the member’s own', async () => {
+    const text = await client('demo-aisha').press('intent:tier_info');
+    expect(text).toContain('• Gold — from 5,000 points, +10% points on every purchase ← you are here');
+    expect(text).toContain('• Bronze — from 0 points');
+    expect(text).toMatch(/last 12 months/);
+    const zh = await client('demo-meiling').press('intent:tier_info');
+    expect(zh).toContain('銀卡 — 1,000 點起，每筆消費點數加贈 5%（您目前的等級）');
+  });
+
+  it('gives a member their number to share; a friend who joins with it is recorded as referred by them', async () => {
+    const aisha = await accountOf('demo-aisha');
+    const invite = await client('demo-aisha').press('intent:referral');
+    expect(invite).toContain(`join ${aisha!.memberCode}`);
+    expect(invite).toMatch(/you get 300 points and they get 200/);
+
+    const friend = client();
+    expect(await friend.say(`join ${aisha!.memberCode}`)).toMatch(/What's your full name/);
+    await friend.say('Omar Haddad');
+    await friend.say('1993-05-06');
+    await friend.say('skip');
+    await friend.say('yes');
+    const done = await friend.say('no');
+    expect(done).toMatch(/Welcome to the club, Omar Haddad/);
+    expect(done).toMatch(/Your friend's invitation is noted/);
+    expect((await accountOf(friend.sessionId))?.referredByAccountId).toBe(aisha!.id);
+  });
+
+  it('ignores a mistyped friend’s number (bad check digit): the sign-up goes on without a referral', async () => {
+    const aisha = await accountOf('demo-aisha');
+    const wrong = aisha!.memberCode.slice(0, 9) + String((Number(aisha!.memberCode[9]) + 1) % 10);
+    const friend = client();
+    expect(await friend.say(`join ${wrong}`)).toMatch(/What's your full name/);
+    await friend.say('Lina Saleh');
+    await friend.say('1990-01-02');
+    await friend.say('skip');
+    await friend.say('yes');
+    const done = await friend.say('no');
+    expect(done).toMatch(/Welcome to the club/);
+    expect(done).not.toMatch(/invitation/);
+    expect((await accountOf(friend.sessionId))?.referredByAccountId).toBeNull();
+  });
+
+  it('lists the stores, or only the one (or the city) the customer names', async () => {
+    const all = await client().press('intent:store_info');
+    expect(all.split('\n').filter((l) => l.startsWith('•'))).toEqual([
+      '• Dubai Mall — Dubai',
+      '• Mall of the Emirates — Dubai',
+      '• Kuala Lumpur Pavilion — Kuala Lumpur',
+      '• Taipei Xinyi — Taipei',
+    ]);
+    expect(await client().say('which branches do you have in taipei')).toMatch(/Taipei Xinyi — Taipei/);
+  });
+
+  it('passes a request for a person on once, and says so in the customer’s language', async () => {
+    const c = client();
+    expect(await c.say('can I talk to a real person please')).toMatch(/asked a person from our team/);
+    expect(await c.press('intent:human')).toMatch(/already asked our team/);
+    const [row] = await db().select().from(schema.conversations).where(eq(schema.conversations.chatId, c.sessionId));
+    expect((row!.state as { handoff?: { reason: string } }).handoff?.reason).toBe('asked');
+    expect(await client().say('ابي اكلم موظف')).toMatch(/طلبت من أحد موظفينا/);
+    expect(await client().say('我要找真人客服')).toMatch(/已經通知我們的客服人員/);
+  });
+
+  it('treats a complaint as one: sorry, and a person will follow up', async () => {
+    const c = client();
+    expect(await c.say('my points were not added after my purchase yesterday, this is annoying')).toMatch(/I'm sorry about that/);
+    const [row] = await db().select().from(schema.conversations).where(eq(schema.conversations.chatId, c.sessionId));
+    expect((row!.state as { handoff?: { reason: string } }).handoff?.reason).toBe('complaint');
+  });
+
+  it('offers a person after two misunderstandings in a row', async () => {
+    const c = client();
+    const [first] = await c.send({ text: 'qwpoeiru zmxncbv' });
+    expect(first?.buttons?.map((b) => b.payload)).not.toContain('intent:human');
+    const [second] = await c.send({ text: 'lkjhgf poiuyt' });
+    expect(second?.text).toMatch(/still didn't understand/);
+    expect(second?.buttons?.[0]?.payload).toBe('intent:human');
+  });
+
+  it('honours STOP at once: marketing consent on this channel is withdrawn and recorded', async () => {
+    const c = client();
+    // Join with offers, then STOP.
+    await c.say('join');
+    await c.say('Sara Khan');
+    await c.say('1992-02-03');
+    await c.say('skip');
+    await c.say('yes');
+    expect(await c.say('yes')).toMatch(/You'll get our offers here/);
+    expect(await c.say('STOP')).toMatch(/won't receive offers or news from us in this chat/);
+    const customerId = await customerOf(c.sessionId);
+    const history = await db()
+      .select()
+      .from(schema.consentRecords)
+      .where(and(eq(schema.consentRecords.customerId, customerId), eq(schema.consentRecords.purpose, 'marketing')))
+      .orderBy(desc(schema.consentRecords.id));
+    expect(history.map((r) => [r.granted, r.source])).toEqual([
+      [false, 'chat_stop'],
+      [true, 'chat_enrollment'],
+    ]);
+    // Again: nothing more to withdraw, and no second record.
+    expect(await c.say('unsubscribe')).toMatch(/not subscribed to offers/);
+    const again = await db().select().from(schema.consentRecords).where(eq(schema.consentRecords.customerId, customerId));
+    expect(again.filter((r) => r.purpose === 'marketing')).toHaveLength(2);
+  });
+
+  it('confirms, then records requests to export or delete personal data for the privacy team, in the audit log', async () => {
+    const c = client('demo-john');
+    const customerId = await customerOf('demo-john');
+    const audited = async () => (await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, customerId))).length;
+    const [ask] = await c.send({ text: 'please send me a copy of all the data you have about me' });
+    expect(ask?.text).toMatch(/Do you want to ask us for a copy/);
+    expect(ask?.buttons?.map((b) => b.payload)).toEqual(['form:yes', 'form:no']);
+    expect(await audited()).toBe(0);
+    expect(await c.press('form:yes')).toMatch(/recorded your request for a copy of your personal data/);
+    // A "no" requests nothing.
+    expect(await c.say('delete my account and erase all my data')).toMatch(/Do you want to ask us to delete all your personal data/);
+    expect(await c.say('no')).toMatch(/haven't requested anything/);
+    expect(await audited()).toBe(1);
+    expect(await c.say('delete my account and erase all my data')).toMatch(/delete all your personal data/);
+    expect(await c.say('yes')).toMatch(/recorded your request to delete your personal data/);
+    const rows = await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, customerId));
+    expect(rows.map((r) => [r.action, r.actorType]).sort()).toEqual([
+      ['privacy.erasure_requested', 'customer'],
+      ['privacy.export_requested', 'customer'],
+    ]);
+  });
+
+  it('thanks a customer for a rating sent on its own, reading the score in any script', async () => {
+    expect(await client().say("I'd give you a 9")).toMatch(/rating of 9/);
+    expect(await client().say('١٠ من ١٠')).toMatch(/تقييمك 10/);
+  });
+
+  it('goes straight to the confirmation when the customer names the reward to redeem', async () => {
+    const [confirm] = await client('demo-aisha').send({ text: 'I want to redeem the oud discovery sample' });
+    expect(confirm?.text).toMatch(/Redeem “Oud discovery sample” for 300 points\?/);
+    await client('demo-aisha').press('form:cancel');
+    // Without a name: the catalogue to pick from.
+    const [list] = await client('demo-aisha').send({ text: 'I want to use my points' });
+    expect(list?.text).toMatch(/Here's what you can get/);
+  });
+});
