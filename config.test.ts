@@ -29,7 +29,14 @@ describe('loadConfig', () => {
       MARKETING_WORDING_VERSION: '2026-01',
       NLU_LLM_MODEL: 'gpt-4o-mini',
       NLU_LLM_TIMEOUT_MS: 3000,
+      KNOWLEDGE_EMBEDDINGS: 'offline',
     });
+  });
+
+  it('needs the OpenAI key for OpenAI embeddings of the knowledge base', () => {
+    expect(() => loadConfig({ KNOWLEDGE_EMBEDDINGS: 'openai' })).toThrow(/OPENAI_API_KEY.*KNOWLEDGE_EMBEDDINGS=openai/);
+    expect(loadConfig({ KNOWLEDGE_EMBEDDINGS: 'openai', OPENAI_API_KEY: 'sk-x' }).KNOWLEDGE_EMBEDDINGS).toBe('openai');
+    expect(() => loadConfig({ KNOWLEDGE_EMBEDDINGS: 'vectors' })).toThrow(/KNOWLEDGE_EMBEDDINGS/);
   });
 
   it('reads and coerces given values', () => {

@@ -82,6 +82,22 @@ describe.each(testDbKinds)('Telegram on %s', (kind) => {
       expect(await chat(zh, text(zh, '我要加入會員'), 2)).toMatch(/全名/);
       expect(await chat(zh, messageUpdate(nextUpdateId++, { voice: { file_id: 'v', file_unique_id: 'v', duration: 2 } }, zh), 2)).toMatch(/語音[\s\S]*全名/);
     });
+    it.each([
+      ['en', 'what are your opening hours at dubai mall?', /10:00/],
+      ['en', 'how do I invite a friend', /Inviting friends is for members/],
+      ['en', 'i want to speak to a real person', /asked a person from our team/],
+      ['en', 'is there nuts in the cake', /nut allergy/],
+      ['ar', 'وين فروعكم', /فروعنا|دبي/],
+      ['ar', 'ابي اكلم احد من خدمة العملاء', /طلبت من أحد موظفينا/],
+      ['ar', 'شو مزايا العضوية الذهبية', /فئات العضوية/],
+      ['zh', '你們幾點開門', /10:00|營業/],
+      ['zh', '怎麼邀請朋友加入', /邀請/],
+      ['zh', '我要退訂優惠訊息', /訂閱/],
+    ] as const)('answers a natural question in %s: "%s"', async (lang, question, expected) => {
+      const chat = conversation(api, (u) => Promise.resolve(api.queueUpdate(u)));
+      const user = newUser(lang === 'zh' ? 'zh-hant' : lang);
+      expect(await chat(user, text(user, question))).toMatch(expected);
+    });
   });
 
   describe('webhook', () => {

@@ -14,7 +14,10 @@ const MAX_LISTED_STORES = 15;
 /** Opening hours and locations. */
 export async function storeReplies(ctx: TurnContext): Promise<Reply[]> {
   if (ctx.knowledge && ctx.text) {
-    const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
+    // An hours question says so in the query too: "幾點開門" shares no word with a page titled 營業時間 (opening
+    // hours), and the offline embedder only sees shared words. A "where" question is searched as written.
+    const query = ctx.t.stores.hoursWords.test(ctx.text) ? `${ctx.text} ${ctx.t.stores.searchHint}` : ctx.text;
+    const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query, embedder: ctx.knowledge });
     if (found.confident) return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
   }
   const stores = await ctx.deps.db

@@ -157,6 +157,10 @@ export interface Catalog {
     applied: string;
   };
   stores: {
+    /** Words that make a store question one about opening hours. */
+    hoursWords: RegExp;
+    /** Words added to an hours question before searching the knowledge base (the topic, in the KB's words). */
+    searchHint: string;
     list(items: StoreLine[]): string;
     none: string;
   };

@@ -152,6 +152,8 @@ export const en: Catalog = {
     applied: "🎁 Your friend's invitation is noted: you'll both get bonus points on your first purchase.",
   },
   stores: {
+    hoursWords: /\b(hours?|open|opens|opening|close|closes|closing|time)\b/i,
+    searchHint: 'opening hours',
     list: (items) => ['Our stores:', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
     none: "I don't have our store list yet. Please check our website or ask a person from our team.",
   },
