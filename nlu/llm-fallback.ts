@@ -31,7 +31,10 @@ export interface LlmFallbackResult {
 export interface LlmFallbackOptions {
   /** The model (adapters/llm over an OpenAI-compatible server, in the app). */
   llm: StructuredLlm;
-  /** Offline results with confidence at or above this skip the LLM (default 0.45, the NLU's own threshold). */
+  /**
+   * Offline results with confidence at or above this skip the LLM (default 0.45). The bot asks only about messages
+   * the NLU answered `'none'`, so a confident one is a confident out-of-scope: not worth a model call.
+   */
   threshold?: number;
   log: Log;
 }
@@ -102,7 +105,7 @@ export const LLM_SYSTEM_PROMPT = [
   'Answer only with the JSON object of the given schema.',
 ].join('\n');
 
-/** Default offline confidence below which the LLM is asked (the NLU's DEFAULT_MIN_CONFIDENCE). */
+/** Default offline confidence below which the LLM is asked: above it, the offline model is sure (of an intent, or that the message is out of scope). */
 export const DEFAULT_LLM_THRESHOLD = 0.45;
 /** Confidence reported for an LLM answer: chat models give no calibrated probability, so an accepted answer counts as sure. */
 export const LLM_CONFIDENCE = 1;

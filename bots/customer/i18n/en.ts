@@ -153,7 +153,7 @@ export const en: Catalog = {
   },
   stores: {
     hoursWords: /\b(hours?|open|opens|opening|close|closes|closing|time)\b/i,
-    searchHint: 'opening hours',
+    searchHint: 'opening hours stores',
     list: (items) => ['Our stores:', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
     none: "I don't have our store list yet. Please check our website or ask a person from our team.",
   },

@@ -143,7 +143,7 @@ export const zh: Catalog = {
   },
   stores: {
     hoursWords: /幾點|几点|時間|开门|開門|關門|营业|營業|打烊|幾時|開到/,
-    searchHint: '營業時間',
+    searchHint: '營業時間 門市',
     list: (items) => ['我們的門市：', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
     none: '目前還沒有門市資料，請參考我們的網站或洽詢真人客服。',
   },
