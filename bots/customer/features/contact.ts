@@ -4,7 +4,7 @@ import type { Reply } from '../../../core/conversation/index.js';
 import { audit } from '../../../core/audit/index.js';
 import { consentInForce, recordConsent } from '../../../core/consent/index.js';
 import { extractNumbers } from '../../../nlu/index.js';
-import { startForm, yesNo, type FormField, type FormSpec } from '../forms/form-engine.js';
+import { confirmField, startForm, type FormSpec } from '../forms/form-engine.js';
 import { menuReply, say, type TurnContext } from '../turn-context.js';
 
 /** Why a person was asked for; kept with the request so the team sees what to expect. */
@@ -51,23 +51,11 @@ export function privacyRequestReplies(ctx: TurnContext, kind: 'export' | 'delete
   return startForm(ctx, privacyForm, { kind });
 }
 
-const privacyConfirmField: FormField = {
-  name: 'confirm',
-  freeText: false,
-  ask: (ctx) => [
-    say(ctx, ctx.state.form?.values.kind === 'delete' ? ctx.t.privacy.confirmDelete : ctx.t.privacy.confirmExport, {
-      buttons: [
-        { label: ctx.t.buttons.yes, payload: 'form:yes' },
-        { label: ctx.t.buttons.no, payload: 'form:no' },
-      ],
-    }),
-  ],
-  accept: (ctx, { payload, understood }) => {
-    const answer = yesNo(payload, understood);
-    if (answer === null) return { kind: 'retry', replies: [say(ctx, ctx.t.enroll.answerYesNo)] };
-    return answer ? { kind: 'ok', value: true } : { kind: 'abort', replies: [menuReply(ctx, ctx.t.privacy.notRequested)] };
-  },
-};
+const privacyConfirmField = confirmField({
+  question: (ctx) => (ctx.state.form?.values.kind === 'delete' ? ctx.t.privacy.confirmDelete : ctx.t.privacy.confirmExport),
+  labels: (ctx) => ({ yes: ctx.t.buttons.yes, no: ctx.t.buttons.no }),
+  declined: (ctx) => [menuReply(ctx, ctx.t.privacy.notRequested)],
+});
 
 /** The one-question confirmation of a data request. */
 export const privacyForm: FormSpec = {

@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { enroll, loadTiers } from '../../../core/loyalty/index.js';
 import { attachUnmatchedTransactions } from '../../../core/pos/index.js';
 import { parseBirthday, parsePhone } from '../../../nlu/index.js';
-import { yesNo, type FieldOutcome, type FormField, type FormSpec } from '../forms/form-engine.js';
+import { confirmField, yesNo, type FieldOutcome, type FormField, type FormSpec } from '../forms/form-engine.js';
 import { menuReply, say, type TurnContext } from '../turn-context.js';
 import { balanceReplies, tierLabel } from './balance.js';
 
@@ -55,23 +55,12 @@ const phoneField: FormField = {
   },
 };
 
-const termsField: FormField = {
+const termsField = confirmField({
   name: 'terms',
-  freeText: false,
-  ask: (ctx) => [
-    say(ctx, ctx.t.enroll.askTerms(ctx.brand.termsVersion), {
-      buttons: [
-        { label: ctx.t.buttons.accept, payload: 'form:yes' },
-        { label: ctx.t.buttons.decline, payload: 'form:no' },
-      ],
-    }),
-  ],
-  accept: (ctx, { payload, understood }) => {
-    const answer = yesNo(payload, understood);
-    if (answer === null) return { kind: 'retry', replies: [say(ctx, ctx.t.enroll.answerYesNo)] };
-    return answer ? { kind: 'ok', value: true } : { kind: 'abort', replies: [menuReply(ctx, ctx.t.enroll.termsDeclined)] };
-  },
-};
+  question: (ctx) => ctx.t.enroll.askTerms(ctx.brand.termsVersion),
+  labels: (ctx) => ({ yes: ctx.t.buttons.accept, no: ctx.t.buttons.decline }),
+  declined: (ctx) => [menuReply(ctx, ctx.t.enroll.termsDeclined)],
+});
 
 const marketingField: FormField = {
   name: 'marketing',

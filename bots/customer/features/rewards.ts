@@ -7,7 +7,7 @@ import type { LocalizedText } from '../../../db/schema.js';
 import { findAccount, loadTiers, type LoyaltyAccount } from '../../../core/loyalty/index.js';
 import { getVoucher, listRewards, listVouchers, redeemReward, type RewardView, type VoucherView } from '../../../core/rewards/index.js';
 import { createFuzzyMatcher } from '../../../nlu/index.js';
-import { startForm, yesNo, type FieldValue, type FormField, type FormSpec } from '../forms/form-engine.js';
+import { confirmField, startForm, type FieldValue, type FormSpec } from '../forms/form-engine.js';
 import type { RewardNote } from '../i18n/index.js';
 import { menuButtons, menuReply, say, type TurnContext } from '../turn-context.js';
 import { joinInvitation } from './balance.js';
@@ -103,32 +103,20 @@ export async function voucherShown(ctx: TurnContext, voucherId: string): Promise
   return [say(ctx, ctx.t.vouchers.show(voucherText(ctx, voucher)), { image: { qr: voucher.code, alt: ctx.t.rewards.qrAlt(voucher.code) }, buttons: menuButtons(ctx) })];
 }
 
-const confirmField: FormField = {
-  name: 'confirm',
-  freeText: false,
-  ask: (ctx) => {
+const redeemConfirmField = confirmField({
+  question: (ctx) => {
     const v = ctx.state.form?.values ?? {};
-    return [
-      say(ctx, ctx.t.rewards.confirm(storedName(ctx, v.name), Number(v.cost), Number(v.left)), {
-        buttons: [
-          { label: ctx.t.buttons.redeemYes, payload: 'form:yes' },
-          { label: ctx.t.buttons.redeemNo, payload: 'form:no' },
-        ],
-      }),
-    ];
+    return ctx.t.rewards.confirm(storedName(ctx, v.name), Number(v.cost), Number(v.left));
   },
-  accept: (ctx, { payload, understood }) => {
-    const answer = yesNo(payload, understood);
-    if (answer === null) return { kind: 'retry', replies: [say(ctx, ctx.t.enroll.answerYesNo)] };
-    return answer ? { kind: 'ok', value: true } : { kind: 'abort', replies: [menuReply(ctx, ctx.t.rewards.declined)] };
-  },
-};
+  labels: (ctx) => ({ yes: ctx.t.buttons.redeemYes, no: ctx.t.buttons.redeemNo }),
+  declined: (ctx) => [menuReply(ctx, ctx.t.rewards.declined)],
+});
 
 /** The confirmation before spending points; completing it redeems. */
 export const redeemForm: FormSpec = {
   id: 'redeem',
   intent: 'rewards',
-  fields: [confirmField],
+  fields: [redeemConfirmField],
   intro: () => [],
   cancelled: (ctx) => [menuReply(ctx, ctx.t.rewards.declined)],
   resumeText: (ctx) => ctx.t.rewards.resume,

@@ -1,7 +1,7 @@
 // A small form engine: asks fields in turn, validates each answer and re-asks with a reason, lets the
 // customer cancel, and lets them ask something else mid-form and come back to the same question.
 import type { InboundMessage, Reply } from '../../../core/conversation/index.js';
-import type { ConversationState, FormState, TurnContext, Understood } from '../turn-context.js';
+import { say, type ConversationState, type FormState, type TurnContext, type Understood } from '../turn-context.js';
 
 /** A stored field value (JSON-safe). */
 export type FieldValue = string | boolean | null;
@@ -111,6 +111,39 @@ export function yesNo(payload: string | undefined, understood: Understood): bool
   if (understood.intent === 'affirm') return true;
   if (understood.intent === 'deny') return false;
   return null;
+}
+
+/**
+ * A yes/no question answered with two buttons (or typed yes/no). "Yes" continues the form; "no" ends it with
+ * `declined`, so nothing the form would do happens.
+ */
+export function confirmField(spec: {
+  /** The value's name in the form (default `confirm`). */
+  name?: string;
+  question(ctx: TurnContext): string;
+  labels(ctx: TurnContext): { yes: string; no: string };
+  declined(ctx: TurnContext): Reply[];
+}): FormField {
+  return {
+    name: spec.name ?? 'confirm',
+    freeText: false,
+    ask: (ctx) => {
+      const { yes, no } = spec.labels(ctx);
+      return [
+        say(ctx, spec.question(ctx), {
+          buttons: [
+            { label: yes, payload: 'form:yes' },
+            { label: no, payload: 'form:no' },
+          ],
+        }),
+      ];
+    },
+    accept: (ctx, { payload, understood }) => {
+      const answer = yesNo(payload, understood);
+      if (answer === null) return { kind: 'retry', replies: [say(ctx, ctx.t.enroll.answerYesNo)] };
+      return answer ? { kind: 'ok', value: true } : { kind: 'abort', replies: spec.declined(ctx) };
+    },
+  };
 }
 
 /** Re-asks the current question (after a language change, a photo, an emoji...). */
