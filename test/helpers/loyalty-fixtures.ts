@@ -272,3 +272,13 @@ export async function waitForLockWaiters(db: Db, n = 1): Promise<void> {
     expect(row?.n).toBe(n);
   });
 }
+
+/** The loyalty account of whoever chats from this channel id (a web chat session, a Telegram user), if a member. */
+export async function accountOfChannelUser(db: Db, externalId: string) {
+  const [row] = await db
+    .select({ account: schema.loyaltyAccounts })
+    .from(schema.loyaltyAccounts)
+    .innerJoin(schema.channelIdentities, eq(schema.channelIdentities.customerId, schema.loyaltyAccounts.customerId))
+    .where(eq(schema.channelIdentities.externalId, externalId));
+  return row?.account;
+}

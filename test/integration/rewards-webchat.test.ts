@@ -8,6 +8,7 @@ import type { Reply } from '../../core/conversation/index.js';
 import { ManualClock } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
 import { testDbKinds } from '../helpers/test-db.js';
+import { accountOfChannelUser } from '../helpers/loyalty-fixtures.js';
 import { startTestApp, WebChatClient, type TestApp } from '../helpers/test-app.js';
 
 const VOUCHER = /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}/;
@@ -30,14 +31,7 @@ describe.each(testDbKinds)('rewards in the web chat on %s', (kind) => {
     return row!.id;
   }
 
-  async function accountOf(sessionId: string) {
-    const [row] = await db()
-      .select({ account: schema.loyaltyAccounts })
-      .from(schema.loyaltyAccounts)
-      .innerJoin(schema.channelIdentities, eq(schema.channelIdentities.customerId, schema.loyaltyAccounts.customerId))
-      .where(eq(schema.channelIdentities.externalId, sessionId));
-    return row!.account;
-  }
+  const accountOf = async (sessionId: string) => (await accountOfChannelUser(db(), sessionId))!;
 
   const imageOf = (reply: Reply | undefined) => reply?.image as WebImage | undefined;
   const payloads = (reply: Reply | undefined) => reply?.buttons?.map((b) => b.payload) ?? [];

@@ -5,6 +5,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/index.js';
 import { testDbKinds } from '../helpers/test-db.js';
+import { accountOfChannelUser } from '../helpers/loyalty-fixtures.js';
 import { startTestApp, WebChatClient, type TestApp } from '../helpers/test-app.js';
 
 describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
@@ -19,14 +20,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     await t?.close();
   });
 
-  async function accountOf(sessionId: string) {
-    const [row] = await db()
-      .select({ account: schema.loyaltyAccounts })
-      .from(schema.loyaltyAccounts)
-      .innerJoin(schema.channelIdentities, eq(schema.channelIdentities.customerId, schema.loyaltyAccounts.customerId))
-      .where(eq(schema.channelIdentities.externalId, sessionId));
-    return row?.account;
-  }
+  const accountOf = (sessionId: string) => accountOfChannelUser(db(), sessionId);
 
   async function customerOf(sessionId: string) {
     const [row] = await db().select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, sessionId));
