@@ -9,11 +9,10 @@ import type { Language } from '../core/conversation/message.js';
 import { LANGUAGES } from '../core/conversation/message.js';
 import { trainClassifier } from './classifier.js';
 import { accuracyOn, loadTestData, testSet } from './evaluation.js';
-import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_MARGIN, createNlu } from './index.js';
-import { normalizeText } from './normalize.js';
+import { DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_MARGIN, classifierInput, createNlu } from './index.js';
 import { evaluateThresholds, outOfFoldScores, tuneThresholds, type ThresholdChoice } from './thresholds.js';
 import type { TrainingExample } from './training-data.js';
-import { loadTrainingData } from './training-data.js';
+import { loadNluData } from './training-data.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -21,8 +20,10 @@ function main(args: string[]): void {
   const outIndex = args.indexOf('--out');
   const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
 
-  const data = loadTrainingData();
-  const examples = data.map((e) => ({ text: normalizeText(e.text), intent: e.intent }));
+  const nluData = loadNluData();
+  const data = nluData.examples;
+  // As the bot sees them: normalized, synonyms replaced, regex and lookup markers added.
+  const { examples, prepare } = classifierInput(nluData);
   const started = performance.now();
   const classifier = trainClassifier(examples);
   const trainMs = performance.now() - started;
@@ -56,7 +57,7 @@ function main(args: string[]): void {
   for (let i = 0; i < runs; i++) nlu.classify(sample);
   console.log(`classify: ${(((performance.now() - t0) / runs) * 1000).toFixed(1)} µs per short message`);
 
-  if (args.includes('--cv')) crossValidate(data);
+  if (args.includes('--cv')) crossValidate(data, prepare);
 
   if (out) {
     writeFileSync(out, JSON.stringify(classifier.toJSON()));
@@ -73,16 +74,16 @@ function describe(c: ThresholdChoice): string {
 
 // Argmax accuracy on each fifth of the training data with a model trained on the rest. Harsher than the test sets:
 // many training examples are one-off phrasings ("sup", "ttyl") that nothing else in the data resembles.
-function crossValidate(data: TrainingExample[], folds = 5): void {
+function crossValidate(data: TrainingExample[], prepare: (text: string) => string, folds = 5): void {
   const hits = new Map<Language, { right: number; total: number }>(LANGUAGES.map((l) => [l, { right: 0, total: 0 }]));
   for (let fold = 0; fold < folds; fold++) {
     const train = data.filter((_, i) => i % folds !== fold);
-    const model = trainClassifier(train.map((e) => ({ text: normalizeText(e.text), intent: e.intent })));
+    const model = trainClassifier(train.map((e) => ({ text: prepare(e.text), intent: e.intent })));
     for (const example of data.filter((_, i) => i % folds === fold)) {
       const tally = hits.get(example.language);
       if (!tally) continue;
       tally.total += 1;
-      if (model.predict(normalizeText(example.text)).intent === example.intent) tally.right += 1;
+      if (model.predict(prepare(example.text)).intent === example.intent) tally.right += 1;
     }
   }
   for (const [language, { right, total }] of hits) {

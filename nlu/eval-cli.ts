@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { ClassifierOptions } from './classifier.js';
 import { LARGE_DATASET_OPTIONS } from './classifier.js';
-import { evaluateOurs, findOutOfScopeLabel, loadLabelledFile, printRun, toRasaIntentReport } from './eval.js';
+import { evaluateOurs, findOutOfScopeLabel, loadLabelledData, loadLabelledFile, printRun, toRasaIntentReport } from './eval.js';
 
 interface Args {
   train: string;
@@ -49,13 +49,14 @@ function parseArgs(argv: readonly string[]): Args {
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
-  const train = loadLabelledFile(args.train);
+  // The training file's synonyms, regexes and lookup tables shape the features, as in the bot.
+  const { examples: train, lexicon } = loadLabelledData(args.train);
   const test = loadLabelledFile(args.test);
   const outOfScope = args.outOfScope ?? findOutOfScopeLabel(test) ?? findOutOfScopeLabel(train);
   const options: ClassifierOptions = args.model === 'svm' ? LARGE_DATASET_OPTIONS : {};
   console.log(`train ${args.train}: ${train.length} examples, ${new Set(train.map((e) => e.intent)).size} intents`);
   console.log(`test  ${args.test}: ${test.length} examples; model ${args.model}; ${cpus().length} CPUs`);
-  const run = await evaluateOurs(train, test, options, outOfScope);
+  const run = await evaluateOurs(train, test, options, outOfScope, lexicon);
   printRun('ours', run, args.top);
   const json = {
     intent_report: toRasaIntentReport(run.report),

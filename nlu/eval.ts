@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ClassifierOptions, IntentClassifier, LabelledText } from './classifier.js';
 import { trainClassifier } from './classifier.js';
+import { addLexiconBlock, compileLexicon, EMPTY_LEXICON, exampleLines, lexiconBlockSchemas, type Lexicon } from './lexicon.js';
 import { normalizeText } from './normalize.js';
 
 /** One test example with the label the classifier gave it. */
@@ -154,31 +155,40 @@ export function parseLabelledCsv(content: string, source = 'CSV'): LabelledText[
 }
 
 const YamlFileSchema = z.object({
-  nlu: z.array(z.object({ intent: z.string().min(1), examples: z.string() })),
+  nlu: z.array(z.union([z.object({ intent: z.string().min(1), examples: z.string() }), ...lexiconBlockSchemas])),
 });
 
 /** Parses the project's Rasa-style YAML (`nlu: [{ intent, examples: "- text\n- text" }]`), any intent names. */
 export function parseLabelledYaml(content: string, source = 'YAML'): LabelledText[] {
+  return parseLabelledYamlData(content, source).examples;
+}
+
+/** Like parseLabelledYaml, with the file's synonyms, regexes and lookup tables. */
+export function parseLabelledYamlData(content: string, source = 'YAML'): { examples: LabelledText[]; lexicon: Lexicon } {
   const result = YamlFileSchema.safeParse(parseYaml(content));
   if (!result.success) throw new Error(`${source}: not a Rasa-style nlu file: ${z.prettifyError(result.error)}`);
   const examples: LabelledText[] = [];
+  const lexicon: Lexicon = { synonyms: [], regexes: [], lookups: [] };
   for (const block of result.data.nlu) {
-    for (const line of block.examples.split('\n')) {
-      const trimmed = line.trim();
-      if (trimmed === '') continue;
-      const text = /^-\s+(.+)$/.exec(trimmed)?.[1]?.trim();
-      if (!text) throw new Error(`${source}: intent ${block.intent}: example line must look like "- text", got "${trimmed}"`);
-      examples.push({ text, intent: block.intent });
-    }
+    const items = exampleLines(block.examples, (_line, text) => {
+      throw new Error(`${source}: ${'intent' in block ? `intent ${block.intent}` : 'entry'}: example line must look like "- text", got "${text}"`);
+    });
+    if ('intent' in block) for (const text of items) examples.push({ text, intent: block.intent });
+    else addLexiconBlock(lexicon, block, items, source);
   }
-  return examples;
+  return { examples, lexicon };
 }
 
 /** Reads labelled examples from a .csv, .yml or .yaml file. */
 export function loadLabelledFile(path: string): LabelledText[] {
+  return loadLabelledData(path).examples;
+}
+
+/** Reads labelled examples and, from YAML, the lexicon (synonyms, regexes, lookups; empty for CSV). */
+export function loadLabelledData(path: string): { examples: LabelledText[]; lexicon: Lexicon } {
   const content = readFileSync(path, 'utf8');
-  if (/\.csv$/i.test(path)) return parseLabelledCsv(content, path);
-  if (/\.ya?ml$/i.test(path)) return parseLabelledYaml(content, path);
+  if (/\.csv$/i.test(path)) return { examples: parseLabelledCsv(content, path), lexicon: EMPTY_LEXICON };
+  if (/\.ya?ml$/i.test(path)) return parseLabelledYamlData(content, path);
   throw new Error(`${path}: expected a .csv, .yml or .yaml file`);
 }
 
@@ -244,19 +254,21 @@ export function evaluateOurs(
   test: readonly LabelledText[],
   options: ClassifierOptions,
   outOfScopeLabel?: string,
+  lexicon: Lexicon = EMPTY_LEXICON,
 ): Promise<ClassifierRun> {
+  const prepare = compileLexicon(lexicon);
   let model: IntentClassifier | undefined;
   return runClassifier(
     {
       train: (examples) => {
         model = trainClassifier(
-          examples.map((e) => ({ text: normalizeText(e.text), intent: e.intent })),
+          examples.map((e) => ({ text: prepare(normalizeText(e.text)), intent: e.intent })),
           options,
         );
       },
       predict: (text) => {
         if (!model) throw new Error('not trained');
-        return model.predict(normalizeText(text)).intent;
+        return model.predict(prepare(normalizeText(text))).intent;
       },
     },
     train,

@@ -1,14 +1,15 @@
 // Public API of the NLU: intent classification, language detection, text normalization and the
 // enrollment-form entity parsers. Everything else in nlu/ is an implementation detail.
 import type { Language } from '../core/conversation/message.js';
-import type { IntentClassifierJSON } from './classifier.js';
+import type { IntentClassifierJSON, LabelledText } from './classifier.js';
 import { IntentClassifier, trainClassifier } from './classifier.js';
 import type { Intent, NluIntent } from './intents.js';
 import { INTENTS, OUT_OF_SCOPE_LABEL } from './intents.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
 import { cachedModel, trainingDataHash } from './model-cache.js';
-import { loadTrainingData } from './training-data.js';
+import { compileLexicon } from './lexicon.js';
+import { loadNluData, type NluData } from './training-data.js';
 
 export type { Intent, NluIntent } from './intents.js';
 export { INTENTS } from './intents.js';
@@ -42,7 +43,7 @@ export interface Nlu {
 export interface NluOptions {
   /** Directory of `<language>.yml` training files (default: nlu/training). */
   dataDir?: string;
-  /** A model from `Nlu.toJSON()`; when given, nothing is loaded or trained. */
+  /** A model from `Nlu.toJSON()`; when given, nothing is trained (the lexicon still comes from `dataDir`). */
   model?: IntentClassifierJSON;
   /**
    * A folder for the trained model, named by the hash of the training files: a start with unchanged data loads it
@@ -68,7 +69,13 @@ export const DEFAULT_MIN_MARGIN = 0;
 
 /** Loads the training data, trains one classifier over all languages (or loads `model`) and returns the NLU. */
 export function createNlu(options: NluOptions = {}): Nlu {
-  const classifier = options.model ? IntentClassifier.fromJSON(options.model) : trainedModel(options.dataDir, options.cacheDir);
+  const data = loadNluData(options.dataDir);
+  const { prepare, examples } = classifierInput(data);
+  const classifier = options.model
+    ? IntentClassifier.fromJSON(options.model)
+    : options.cacheDir
+      ? cachedModel(options.cacheDir, trainingDataHash(options.dataDir), () => trainClassifier(examples))
+      : trainClassifier(examples);
   const unknown = classifier.labels.filter((label) => !isIntent(label) && label !== OUT_OF_SCOPE_LABEL);
   if (unknown.length > 0) throw new Error(`createNlu: model has unknown intents: ${unknown.join(', ')}`);
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
@@ -77,9 +84,8 @@ export function createNlu(options: NluOptions = {}): Nlu {
   return {
     classify(text: string): NluResult {
       const language = detectLanguage(text);
-      const normalized = normalizeText(text);
-      if (normalized === '') return { intent: 'none', confidence: 0, language };
-      const { intent, confidence, ranking } = classifier.predict(normalized);
+      if (normalizeText(text) === '') return { intent: 'none', confidence: 0, language };
+      const { intent, confidence, ranking } = classifier.predict(prepare(text));
       const margin = confidence - (ranking[1]?.confidence ?? 0);
       // An out-of-scope prediction is 'none' too; a close second place for it lowers the margin.
       const sure = confidence >= minConfidence && margin >= minMargin && isIntent(intent);
@@ -89,9 +95,14 @@ export function createNlu(options: NluOptions = {}): Nlu {
   };
 }
 
-function trainedModel(dataDir: string | undefined, cacheDir: string | undefined): IntentClassifier {
-  const train = () => trainClassifier(loadTrainingData(dataDir).map((e) => ({ text: normalizeText(e.text), intent: e.intent })));
-  return cacheDir ? cachedModel(cacheDir, trainingDataHash(dataDir), train) : train();
+/**
+ * What the classifier sees: each text normalized, then the lexicon applied (synonyms replaced, regex and lookup
+ * markers added). `prepare` does the same to a message at prediction time.
+ */
+export function classifierInput(data: NluData): { prepare: (text: string) => string; examples: LabelledText[] } {
+  const lexicon = compileLexicon(data.lexicon);
+  const prepare = (text: string) => lexicon(normalizeText(text));
+  return { prepare, examples: data.examples.map((e) => ({ text: prepare(e.text), intent: e.intent })) };
 }
 
 function isIntent(value: string): value is Intent {

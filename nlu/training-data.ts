@@ -7,6 +7,7 @@ import type { Language } from '../core/conversation/message.js';
 import { LANGUAGES } from '../core/conversation/message.js';
 import type { TrainingLabel } from './intents.js';
 import { INTENTS, OUT_OF_SCOPE_LABEL } from './intents.js';
+import { addLexiconBlock, exampleLines, nluEntrySchema, type Lexicon, type LexiconBlock } from './lexicon.js';
 import { normalizeText } from './normalize.js';
 
 /** One labelled training example, with the language of the file it came from. */
@@ -19,17 +20,36 @@ export interface TrainingExample {
 /** Where the bundled training files live. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./training/', import.meta.url));
 
-// The subset of Rasa's nlu.yml we use. Entries we do not support yet (synonym, regex, lookup)
-// fail validation rather than being silently ignored.
+// The subset of Rasa's nlu.yml we use: intents with examples, synonyms, regexes and lookup tables (lexicon.ts).
+// Anything else (entity annotations, metadata) fails validation rather than being silently ignored.
+const IntentBlockSchema = z.strictObject({
+  intent: z.enum([...INTENTS, OUT_OF_SCOPE_LABEL]),
+  examples: z.string(),
+});
 const NluFileSchema = z.strictObject({
   version: z.string().optional(),
   nlu: z.array(
-    z.strictObject({
-      intent: z.enum([...INTENTS, OUT_OF_SCOPE_LABEL]),
-      examples: z.string(),
+    z.unknown().transform((entry, ctx): z.infer<typeof IntentBlockSchema> | LexiconBlock => {
+      const schema = nluEntrySchema(IntentBlockSchema, entry);
+      if (!schema) {
+        ctx.addIssue({ code: 'custom', message: 'each entry needs one of: intent, synonym, regex, lookup' });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(entry);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        return z.NEVER;
+      }
+      return parsed.data;
     }),
   ),
 });
+
+/** Everything the training files hold: the labelled examples and the lexicon. */
+export interface NluData {
+  examples: TrainingExample[];
+  lexicon: Lexicon;
+}
 
 const LANGUAGE_FILE = /^([a-z]{2})(?:\.[\w-]+)*\.ya?ml$/;
 
@@ -44,17 +64,23 @@ export class TrainingDataError extends Error {
  * same (normalized) text is labelled with two different intents.
  */
 export function loadTrainingData(dir: string = DEFAULT_DATA_DIR): TrainingExample[] {
+  return loadNluData(dir).examples;
+}
+
+/** Like loadTrainingData, with the synonyms, regexes and lookup tables of the same files. */
+export function loadNluData(dir: string = DEFAULT_DATA_DIR): NluData {
   const files = readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort();
   if (files.length === 0) throw new TrainingDataError(`no .yml training files in ${dir}`);
 
   const examples: TrainingExample[] = [];
+  const lexicon: Lexicon = { synonyms: [], regexes: [], lookups: [] };
   // Contradictory labels make the model learn noise and are always a data mistake.
   const seen = new Map<string, { intent: TrainingLabel; file: string }>();
   for (const file of files) {
     const language = languageOfFile(file);
-    for (const example of parseFile(join(dir, file), language)) {
+    for (const example of parseFile(join(dir, file), language, lexicon)) {
       const key = normalizeText(example.text);
       const earlier = seen.get(key);
       if (earlier && earlier.intent !== example.intent) {
@@ -66,7 +92,7 @@ export function loadTrainingData(dir: string = DEFAULT_DATA_DIR): TrainingExampl
       examples.push(example);
     }
   }
-  return examples;
+  return { examples, lexicon };
 }
 
 function languageOfFile(file: string): Language {
@@ -78,7 +104,7 @@ function languageOfFile(file: string): Language {
   return language;
 }
 
-function parseFile(path: string, language: Language): TrainingExample[] {
+function parseFile(path: string, language: Language, lexicon: Lexicon): TrainingExample[] {
   let raw: unknown;
   try {
     raw = parse(readFileSync(path, 'utf8'));
@@ -93,16 +119,18 @@ function parseFile(path: string, language: Language): TrainingExample[] {
 
   const examples: TrainingExample[] = [];
   for (const block of result.data.nlu) {
-    for (const [index, line] of block.examples.split('\n').entries()) {
-      const trimmed = line.trim();
-      if (trimmed === '') continue;
-      const text = /^-\s+(.+)$/.exec(trimmed)?.[1]?.trim();
-      if (!text) {
-        throw new TrainingDataError(
-          `${path}: intent ${block.intent}, example line ${index + 1} must look like "- some text", got "${trimmed}"`,
-        );
-      }
-      examples.push({ text, intent: block.intent, language });
+    const kind = 'intent' in block ? `intent ${block.intent}` : Object.keys(block).find((k) => k !== 'examples')!;
+    const items = exampleLines(block.examples, (line, text) => {
+      throw new TrainingDataError(`${path}: ${kind}, example line ${line} must look like "- some text", got "${text}"`);
+    });
+    if ('intent' in block) {
+      for (const text of items) examples.push({ text, intent: block.intent, language });
+      continue;
+    }
+    try {
+      addLexiconBlock(lexicon, block, items, path);
+    } catch (error) {
+      throw new TrainingDataError(error instanceof Error ? error.message : String(error));
     }
   }
   return examples;
