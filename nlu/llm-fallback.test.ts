@@ -42,6 +42,12 @@ function make(overrides: Partial<OpenAILlmOptions> & { threshold?: number } = {}
 }
 
 describe('createLlmFallback', () => {
+  it('is unsure below its threshold only', () => {
+    expect(make().unsure({ confidence: 0.44 })).toBe(true);
+    expect(make().unsure({ confidence: 0.45 })).toBe(false);
+    expect(make({ threshold: 0.2 }).unsure({ confidence: 0.3 })).toBe(false);
+  });
+
   it('returns the offline result without a request when the offline classifier is confident', async () => {
     const result = await make().classify('how many points do I have', { intent: 'balance', confidence: 0.9, language: 'en' });
     expect(result).toEqual({ intent: 'balance', confidence: 0.9, entities: {}, source: 'offline', reason: 'not_needed' });

@@ -41,6 +41,8 @@ export interface LlmFallbackOptions {
 
 /** The fallback classifier. */
 export interface LlmFallback {
+  /** Whether the offline result is unsure enough to ask the model (below the threshold). */
+  unsure(offline: Pick<OfflineResult, 'confidence'>): boolean;
   /** Returns the LLM's intent for a low-confidence message, or the offline one (with the reason) otherwise. */
   classify(text: string, offline: OfflineResult): Promise<LlmFallbackResult>;
 }
@@ -125,6 +127,7 @@ export function createLlmFallback(options: LlmFallbackOptions): LlmFallback {
   });
 
   return {
+    unsure: (offline) => offline.confidence < threshold,
     async classify(text, offline) {
       if (offline.confidence >= threshold) return fallback(offline, 'not_needed');
       const out = await options.llm.generate({ name: 'classify_intent', schema: llmAnswerSchema, system: LLM_SYSTEM_PROMPT, user: text.slice(0, MAX_TEXT_CHARS) });

@@ -28,8 +28,8 @@ export interface PrepareDeps extends CoreDeps {
 }
 
 /**
- * Asks the LLM about a free-text message the offline NLU does not understand, outside any form; null when there is
- * nothing to ask. `language` is the turn's likely language (the caller's guess from the unlocked read).
+ * Asks the LLM about a free-text message the offline NLU is unsure about, outside any form; null when there is
+ * nothing to ask. The language comes from `chooseLanguage` over the unlocked read of the conversation.
  */
 export async function prepareTurn(
   deps: PrepareDeps,
@@ -39,8 +39,10 @@ export async function prepareTurn(
 ): Promise<PreparedTurn | null> {
   const text = (msg.text ?? '').trim();
   if (!deps.llm || msg.payload || msg.contact || !text || text.length > maxTextLength || text.startsWith('/')) return null;
+  // An intent the offline model is sure of needs no model. Anything without an intent may still be a question for
+  // the knowledge base (the fallback itself skips classifying what the model is sure is out of scope).
   const offline = deps.nlu.classify(text);
-  if (offline.intent !== 'none') return null;
+  if (offline.intent !== 'none' && !deps.llm.unsure(offline)) return null;
   const conversation = await peekConversation(deps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId });
   const state = (conversation?.state ?? {}) as ConversationState;
   // A form's answers (names, birthdays) never leave; a person's conversation gets no bot answer at all.
@@ -49,7 +51,7 @@ export async function prepareTurn(
   // Both at once: the answer is needed only if the LLM finds no intent, but waiting for one then the other doubles
   // the customer's wait.
   const [understood, grounded] = await Promise.all([
-    deps.llm.classify(text, { intent: 'none', confidence: offline.confidence, language }),
+    deps.llm.classify(text, { ...offline, language }),
     groundedAnswer(deps, text, language),
   ]);
   return { text, understood, ...(grounded ? { grounded: { language, answer: grounded } } : {}) };

@@ -64,6 +64,10 @@ export function understand(ctx: TurnContext): Understood {
   const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
   if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
   if (!ctx.text) return { intent: 'none', confidence: 0 };
+  // The offline NLU was unsure and the LLM answered (asked before the turn, for this very text, outside any form):
+  // its intent, or its "none", wins. A form opened since then gets the offline reading: names never leave.
+  const llm = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared.understood : null;
+  if (llm?.source === 'llm') return { intent: llm.intent, confidence: llm.confidence };
   return ctx.nlu.classify(ctx.text);
 }
 
@@ -187,16 +191,14 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
 }
 
 /**
- * A free-text message the offline NLU did not place. With an LLM (asked before the turn, see prepare.ts): its intent,
- * else a grounded answer from the knowledge base, or an honest "not in our information" with a person offered. Without
- * one, or when the LLM failed: the best knowledge-base chunk when it is a confident match. Null: not understood.
+ * A free-text message with no intent (offline, or the LLM's verdict; see understand). With an LLM (asked before the
+ * turn, see prepare.ts): a grounded answer from the knowledge base, or an honest "not in our information" with a
+ * person offered. Without one, or when the LLM failed: the best knowledge-base chunk when it is a confident match.
+ * Null: not understood.
  */
 async function answerUnclear(ctx: TurnContext): Promise<Reply[] | null> {
-  // The LLM saw this very text outside any form (a form opened since then gets the offline path: names never leave).
-  const prepared = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared : null;
-  const llm = prepared?.understood;
-  if (llm?.source === 'llm' && llm.intent !== 'none') return answerIntent(ctx, { intent: llm.intent, confidence: llm.confidence });
   if (!ctx.knowledge) return null;
+  const prepared = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared : null;
   const grounded = prepared?.grounded?.language === ctx.lang ? prepared.grounded.answer : null;
   if (grounded?.status === 'answered') {
     ctx.state.misunderstood = 0;

@@ -39,6 +39,15 @@ describe('LLM in the chat', () => {
     expect(asked(CLASSIFY).length).toBe(before + 1);
   });
 
+  it('lets the model decide when the offline model only guesses an intent, unsure', async () => {
+    // Offline, this reads as a gift card question with low confidence (it would ask for a gift card code).
+    openai.respondWith({ kind: 'intent', intent: 'balance' }, CLASSIFY);
+    const before = asked(CLASSIFY).length;
+    expect(await client().say('yo how much stuff have i racked up on my card thing')).toMatch(/not a member yet/);
+    expect(asked(CLASSIFY).length).toBe(before + 1);
+    expect(String(asked(CLASSIFY).at(-1)!.messages.find((m) => m.role === 'user')?.content)).toBe('yo how much stuff have i racked up on my card thing');
+  });
+
   it('does not ask the model what the offline NLU understands', async () => {
     const before = openai.requests.length;
     expect(await client().say('balance')).toMatch(/not a member yet/);
