@@ -45,6 +45,22 @@ export async function peekConversation(deps: CoreDeps, input: { brandId: string;
   return row;
 }
 
+/** Whether this platform message was already received (a redelivery); a plain read, for work before the turn. */
+export async function alreadyReceived(deps: CoreDeps, input: { brandId: string; channel: ChannelName; platformMessageId: string }): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: schema.messages.id })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.brandId, input.brandId),
+        eq(schema.messages.channel, input.channel),
+        eq(schema.messages.platformMessageId, input.platformMessageId),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Saves the dialogue state and language of a conversation. */
 export async function saveConversation(
   deps: CoreDeps,

@@ -3,6 +3,7 @@ export * from './message.js';
 export {
   lockConversation,
   peekConversation,
+  alreadyReceived,
   saveConversation,
   recordInbound,
   findInbound,

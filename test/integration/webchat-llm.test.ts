@@ -48,6 +48,17 @@ describe('LLM in the chat', () => {
     expect(String(asked(CLASSIFY).at(-1)!.messages.find((m) => m.role === 'user')?.content)).toBe('yo how much stuff have i racked up on my card thing');
   });
 
+  it('answers a redelivered message with the first replies, without asking the model again', async () => {
+    answerWith({ answerable: true, answer: 'Delivery is 10 AED, free over 100 AED.', sources: [1] });
+    const c = client();
+    const messageId = 'redelivered-0001';
+    const first = await c.send({ text: 'is shipping gratis if i spend a lot', messageId });
+    const before = openai.requests.length;
+    const again = await c.send({ text: 'is shipping gratis if i spend a lot', messageId });
+    expect(again).toEqual(first);
+    expect(openai.requests.length).toBe(before);
+  });
+
   it('does not ask the model what the offline NLU understands', async () => {
     const before = openai.requests.length;
     expect(await client().say('balance')).toMatch(/not a member yet/);
