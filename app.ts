@@ -92,11 +92,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // (incremental: unchanged files cost nothing). Offline hashed n-gram embeddings; see knowledge/README.md.
   const knowledgeDir = config.KNOWLEDGE_DIR ?? (config.BRAND_ID === 'demo' ? fileURLToPath(new URL('./knowledge/sample/', import.meta.url)) : undefined);
   // Switching embedders re-embeds the knowledge base at the next start (vectors of different embedders never mix).
-  const embedder = !knowledgeDir
-    ? null
-    : config.KNOWLEDGE_EMBEDDINGS === 'openai' && config.OPENAI_API_KEY
-      ? createOpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.KNOWLEDGE_EMBEDDING_MODEL })
-      : createHashingEmbedder();
+  // With OpenAI embeddings, the chat's queries get their own client: no retries and the LLM's time limit, because a
+  // customer is waiting (ingest keeps the patient defaults).
+  const openAiEmbeddings = config.KNOWLEDGE_EMBEDDINGS === 'openai' && config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.KNOWLEDGE_EMBEDDING_MODEL } : null;
+  const embedder = !knowledgeDir ? null : openAiEmbeddings ? createOpenAIEmbedder(openAiEmbeddings) : createHashingEmbedder();
+  const queryEmbedder =
+    embedder && openAiEmbeddings ? createOpenAIEmbedder({ ...openAiEmbeddings, maxRetries: 0, timeoutMs: config.NLU_LLM_TIMEOUT_MS }) : embedder;
   if (knowledgeDir && embedder) {
     await ingestKnowledge(deps, { brandId: config.BRAND_ID, dir: knowledgeDir, embedder });
   }
@@ -105,8 +106,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ? createOpenAILlm({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.NLU_LLM_MODEL, timeoutMs: config.NLU_LLM_TIMEOUT_MS, log: logger })
     : null;
   const llm = chatModel ? createLlmFallback({ llm: chatModel, log: logger }) : null;
-  const answerer = chatModel && embedder ? createGroundedAnswerer({ llm: chatModel, log: logger }) : null;
-  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: embedder, llm, answerer });
+  const answerer = chatModel && queryEmbedder ? createGroundedAnswerer({ llm: chatModel, log: logger }) : null;
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;

@@ -191,6 +191,8 @@ export const loyaltyAccounts = pgTable(
     unique('loyalty_accounts_customer').on(t.customerId),
     unique('loyalty_accounts_member_code').on(t.memberCode),
     unique('loyalty_accounts_referral_code').on(t.referralCode),
+    // Counting a member's referrals (the cap per referrer) without a scan; most accounts have no referrer.
+    index('loyalty_accounts_referred_by').on(t.referredByAccountId).where(sql`${t.referredByAccountId} is not null`),
     check('loyalty_accounts_balance_nonneg', sql`${t.pointsBalance} >= 0`),
     check('loyalty_accounts_pending_nonneg', sql`${t.pendingPoints} >= 0`),
   ],

@@ -81,6 +81,8 @@ export interface OpenAIEmbedderOptions {
   batchSize?: number | undefined;
   /** Retries on transient failures (default 2). */
   maxRetries?: number | undefined;
+  /** Per-request time limit in ms (default: the SDK's, ten minutes); a chat turn's query embedder needs a short one. */
+  timeoutMs?: number | undefined;
 }
 
 /** Embeddings from an OpenAI-compatible `/v1/embeddings` endpoint, through LangChain's `OpenAIEmbeddings`. */
@@ -94,6 +96,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}),
     batchSize: options.batchSize ?? 128,
     maxRetries: options.maxRetries ?? 2,
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
   });
   return {

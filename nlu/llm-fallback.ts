@@ -32,8 +32,8 @@ export interface LlmFallbackOptions {
   /** The model (adapters/llm over an OpenAI-compatible server, in the app). */
   llm: StructuredLlm;
   /**
-   * Offline results with confidence at or above this skip the LLM (default 0.45). The bot asks only about messages
-   * the NLU answered `'none'`, so a confident one is a confident out-of-scope: not worth a model call.
+   * Offline results with confidence at or above this skip the LLM (default 0.45): the offline model is sure, of an
+   * intent or that the message is out of scope. The bot asks about messages below it and about those without intent.
    */
   threshold?: number;
   log: Log;

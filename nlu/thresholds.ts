@@ -81,7 +81,8 @@ export function evaluateThresholds(scores: readonly OutOfFoldScore[], minConfide
 
 /**
  * The thresholds with the best out-of-fold accuracy on a grid (confidence 0–0.7, margin 0–0.3, steps of 0.05).
- * Ties go to the stricter pair: asking again costs less than acting on a wrong guess.
+ * Ties in accuracy go to the pair with fewer wrong intents (asking again costs less than acting on a wrong guess);
+ * a full tie keeps the first pair found, the lowest.
  */
 export function tuneThresholds(scores: readonly OutOfFoldScore[]): ThresholdChoice {
   let best: ThresholdChoice | null = null;

@@ -6,6 +6,7 @@ import { alreadyReceived, peekConversation, type InboundMessage, type Language }
 import type { CoreDeps } from '../../core/shared/index.js';
 import { searchKnowledge, GROUNDING_CHUNKS, type Embedder, type GroundedAnswer, type GroundedAnswerer } from '../../knowledge/index.js';
 import type { LlmFallback, LlmFallbackResult } from '../../nlu/llm-fallback.js';
+import { findGiftCardCode } from '../../core/gift-cards/index.js';
 import type { BrandSettings, ConversationState, IntentRecognizer } from './turn-context.js';
 
 /** What the LLM made of the message, computed before the turn. */
@@ -31,7 +32,16 @@ export interface PrepareDeps extends CoreDeps {
  * Asks the LLM about a free-text message the offline NLU is unsure about, outside any form; null when there is
  * nothing to ask. The language comes from `chooseLanguage` over the unlocked read of the conversation.
  */
-export async function prepareTurn(
+export async function prepareTurn(...args: Parameters<typeof prepare>): Promise<PreparedTurn | null> {
+  try {
+    return await prepare(...args);
+  } catch (err) {
+    args[0].log.warn({ err: errorSummary(err) }, 'preparing the turn failed; answering offline');
+    return null;
+  }
+}
+
+async function prepare(
   deps: PrepareDeps,
   msg: InboundMessage,
   chooseLanguage: (state: ConversationState, remembered: Language | null) => Language,
@@ -39,6 +49,8 @@ export async function prepareTurn(
 ): Promise<PreparedTurn | null> {
   const text = (msg.text ?? '').trim();
   if (!deps.llm || msg.payload || msg.contact || !text || text.length > maxTextLength || text.startsWith('/')) return null;
+  // A gift card code is a bearer secret: a message with one never leaves (and is a gift card question anyway).
+  if (findGiftCardCode(text)) return null;
   // An intent the offline model is sure of needs no model. Anything without an intent may still be a question for
   // the knowledge base (the fallback itself skips classifying what the model is sure is out of scope).
   const offline = deps.nlu.classify(text);
@@ -51,12 +63,26 @@ export async function prepareTurn(
   if (state.form || conversation?.mode === 'agent') return null;
   const language = chooseLanguage(state, (conversation?.language as Language | null) ?? null);
   // Both at once: the answer is needed only if the LLM finds no intent, but waiting for one then the other doubles
-  // the customer's wait.
-  const [understood, grounded] = await Promise.all([
+  // the customer's wait. Either failing (the model, the embeddings, the database) leaves the other's result, and the
+  // turn answers offline where both failed: preparing never stops a message from being handled.
+  const [understood, grounded] = await Promise.allSettled([
     deps.llm.classify(text, { ...offline, language }),
     groundedAnswer(deps, text, language),
   ]);
-  return { text, understood, ...(grounded ? { grounded: { language, answer: grounded } } : {}) };
+  for (const failed of [understood, grounded]) {
+    if (failed.status === 'rejected') deps.log.warn({ err: errorSummary(failed.reason) }, 'preparing the turn failed in part; answering offline');
+  }
+  const fallback: LlmFallbackResult = { intent: offline.intent, confidence: offline.confidence, entities: {}, source: 'offline', reason: 'error' };
+  return {
+    text,
+    understood: understood.status === 'fulfilled' ? understood.value : fallback,
+    ...(grounded.status === 'fulfilled' && grounded.value ? { grounded: { language, answer: grounded.value } } : {}),
+  };
+}
+
+// Class name only: error messages from providers and drivers can quote the request.
+function errorSummary(err: unknown): { type: string } {
+  return { type: err instanceof Error ? err.constructor.name : typeof err };
 }
 
 async function groundedAnswer(deps: PrepareDeps, question: string, language: Language): Promise<GroundedAnswer | null> {

@@ -6,7 +6,7 @@ import { findGiftCardCode } from '../../core/gift-cards/index.js';
 import { balanceReplies } from './features/balance.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm } from './features/gift-cards.js';
-import { handoffReplies, npsReplies, privacyForm, privacyRequestReplies, unsubscribeReplies } from './features/contact.js';
+import { handoffOpen, handoffReplies, marketingKeyword, npsReplies, privacyForm, privacyRequestReplies, resubscribeReplies, unsubscribeForm, unsubscribeReplies } from './features/contact.js';
 import { historyReplies, referralReplies, tierInfoReplies } from './features/programme.js';
 import { namedReward, REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
 import { storeReplies } from './features/stores.js';
@@ -48,7 +48,7 @@ const COMMANDS: Record<string, string> = {
 };
 
 /** Every form the bot runs, by the id stored in the conversation. */
-export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm, privacyForm];
+export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm, privacyForm, unsubscribeForm];
 
 /** The open form's spec, if this version still knows it. */
 function openForm(ctx: TurnContext): FormSpec | undefined {
@@ -64,6 +64,9 @@ export function understand(ctx: TurnContext): Understood {
   const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
   if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
   if (!ctx.text) return { intent: 'none', confidence: 0 };
+  // STOP and START are keywords, honoured as such outside forms (inside one, "stop" stops the form).
+  const keyword = ctx.state.form ? null : marketingKeyword(ctx.text);
+  if (keyword) return { intent: keyword === 'stop' ? 'unsubscribe' : 'resubscribe', confidence: 1 };
   // The offline NLU was unsure and the LLM answered (asked before the turn, for this very text, outside any form):
   // its intent, or its "none", wins. A form opened since then gets the offline reading: names never leave.
   const llm = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared.understood : null;
@@ -117,6 +120,12 @@ async function answerPick(ctx: TurnContext): Promise<Reply[] | null> {
 /** Answers an intent outside any form. */
 async function answerIntent(ctx: TurnContext, understood: Understood): Promise<Reply[]> {
   if (understood.intent !== 'none') ctx.state.misunderstood = 0;
+  // A gift card code in the text makes it a gift card question, whatever the words around it ("K7Q4-… balance?"):
+  // the classifier cannot know the code, and reading it as the points balance would ignore what was asked.
+  if (!ctx.msg.payload && understood.intent !== 'gift_card_balance' && findGiftCardCode(ctx.text)) {
+    ctx.state.misunderstood = 0;
+    return giftCardReplies(ctx);
+  }
   switch (understood.intent) {
     case 'greeting':
       return [say(ctx, ctx.t.greeting(ctx.customer.name)), menuReply(ctx)];
@@ -153,7 +162,9 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
     case 'nps_answer':
       return npsReplies(ctx);
     case 'unsubscribe':
-      return unsubscribeReplies(ctx);
+      return unsubscribeReplies(ctx, understood);
+    case 'resubscribe':
+      return resubscribeReplies(ctx);
     case 'data_export':
       return privacyRequestReplies(ctx, 'export');
     case 'data_delete':
@@ -171,18 +182,13 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
     case 'goodbye':
       return [say(ctx, ctx.t.goodbye)];
     default:
-      // A gift card code pasted on its own (the classifier cannot know it) is a balance question.
-      if (findGiftCardCode(ctx.text)) {
-        ctx.state.misunderstood = 0;
-        return giftCardReplies(ctx);
-      }
       if (understood.intent === 'none' && ctx.text) {
         const known = await answerUnclear(ctx);
         if (known) return known;
       }
       // affirm/deny outside a form, and anything not understood. The second miss in a row offers a person.
       ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
-      if (ctx.state.misunderstood >= MISUNDERSTOOD_BEFORE_HUMAN && ctx.state.handoff === undefined) {
+      if (ctx.state.misunderstood >= MISUNDERSTOOD_BEFORE_HUMAN && !handoffOpen(ctx)) {
         const menu = menuReply(ctx, ctx.t.fallbackOfferHuman);
         return [{ ...menu, buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...(menu.buttons ?? [])] }];
       }

@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { recordConsent } from '../consent/index.js';
 import type { ChannelName } from '../conversation/message.js';
 import type { CoreDeps } from '../shared/index.js';
 import { generateMemberCode, isValidMemberCode } from './member-code.js';
+import { loadProgram } from './program-context.js';
 import { loadTiers, tierFor } from './tiers.js';
 
 /** A loyalty account row. */
@@ -59,7 +60,7 @@ export async function enroll(deps: CoreDeps, input: EnrollInput): Promise<Enroll
       })
       .where(eq(schema.customers.id, input.customerId));
     const tiers = await loadTiers(tx, input.brandId);
-    const referrer = input.referrerMemberCode && isValidMemberCode(input.referrerMemberCode) ? await accountByCode(tx, input.brandId, input.referrerMemberCode) : undefined;
+    const referrer = input.referrerMemberCode && isValidMemberCode(input.referrerMemberCode) ? await eligibleReferrer(tx, input.brandId, input.referrerMemberCode) : undefined;
     const [account] = await tx
       .insert(schema.loyaltyAccounts)
       .values({
@@ -89,10 +90,19 @@ export async function findAccount(deps: CoreDeps, customerId: string): Promise<L
   return row;
 }
 
-async function accountByCode(db: Db, brandId: string, memberCode: string): Promise<{ id: string } | undefined> {
+/** The member with this code, unless they have referred as many friends as the programme allows. */
+async function eligibleReferrer(db: Db, brandId: string, memberCode: string): Promise<{ id: string } | undefined> {
   const [row] = await db
     .select({ id: schema.loyaltyAccounts.id })
     .from(schema.loyaltyAccounts)
     .where(and(eq(schema.loyaltyAccounts.brandId, brandId), eq(schema.loyaltyAccounts.memberCode, memberCode)));
-  return row;
+  if (!row) return undefined;
+  // Locked, so that two friends joining at once cannot both take the last place.
+  await db.select({ id: schema.loyaltyAccounts.id }).from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, row.id)).for('update');
+  const program = await loadProgram(db, brandId);
+  const [{ referred } = { referred: 0 }] = await db
+    .select({ referred: count() })
+    .from(schema.loyaltyAccounts)
+    .where(eq(schema.loyaltyAccounts.referredByAccountId, row.id));
+  return referred < (program?.referral.maxReferrals ?? 0) ? row : undefined;
 }

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import type { LedgerKind } from './ledger.js';
@@ -23,4 +23,23 @@ export async function pointsHistory(deps: CoreDeps, input: { accountId: string; 
     .orderBy(desc(schema.pointsLedger.createdAt), desc(schema.pointsLedger.id))
     .limit(limit);
   return rows.map((r) => ({ ...r, kind: r.kind as LedgerKind }));
+}
+
+/** Points earned but held until the return window of their purchase ends, newest first. */
+export interface HeldPoints {
+  points: number;
+  /** When they were earned (the purchase was recorded). */
+  at: Date;
+  releaseAt: Date;
+}
+
+/** The member's points on hold (not yet in the ledger), newest first. */
+export async function heldPoints(deps: CoreDeps, input: { accountId: string; limit?: number }): Promise<HeldPoints[]> {
+  const limit = Math.min(Math.max(input.limit ?? 10, 1), 50);
+  return deps.db
+    .select({ points: schema.pendingPoints.points, at: schema.pendingPoints.createdAt, releaseAt: schema.pendingPoints.releaseAt })
+    .from(schema.pendingPoints)
+    .where(and(eq(schema.pendingPoints.accountId, input.accountId), eq(schema.pendingPoints.status, 'pending')))
+    .orderBy(desc(schema.pendingPoints.createdAt), desc(schema.pendingPoints.id))
+    .limit(limit);
 }

@@ -15,7 +15,7 @@ describe('parseProgramConfig', () => {
       downgradeGraceDays: 30,
       birthdayMonthBonusPercent: 100,
       firstPurchaseBonus: 100,
-      referral: { referrerPoints: 300, refereePoints: 200 },
+      referral: { referrerPoints: 300, refereePoints: 200, maxReferrals: 20 },
       excludedCategories: ['gift_card'],
       excludedSkus: [],
     });
@@ -49,7 +49,7 @@ describe('parseProgramConfig', () => {
 
   it('fills a partly given nested setting from its defaults and takes the other expiry policies', () => {
     const cfg = parseProgramConfig({ referral: { referrerPoints: 500 }, expiry: { policy: 'end_of_year' }, tierQualification: 'lifetime' });
-    expect(cfg.referral).toEqual({ referrerPoints: 500, refereePoints: 200 });
+    expect(cfg.referral).toEqual({ referrerPoints: 500, refereePoints: 200, maxReferrals: 20 });
     expect(cfg.expiry).toEqual({ policy: 'end_of_year' });
     expect(parseProgramConfig({ expiry: { policy: 'never' } }).expiry).toEqual({ policy: 'never' });
   });

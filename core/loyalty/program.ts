@@ -63,6 +63,8 @@ const expirySchema = z.discriminatedUnion('policy', [
 const referralSchema = z.strictObject({
   referrerPoints: nonNegativeInt.default(300),
   refereePoints: nonNegativeInt.default(200),
+  /** Friends one member can refer in all: a cap on farming bonuses with made-up accounts. */
+  maxReferrals: nonNegativeInt.max(10_000).default(20),
 });
 
 /**
@@ -83,7 +85,7 @@ export const programConfigSchema = z.strictObject({
   downgradeGraceDays: nonNegativeInt.max(365).default(30),
   birthdayMonthBonusPercent: nonNegativeInt.max(1_000).default(100),
   firstPurchaseBonus: nonNegativeInt.default(100),
-  referral: referralSchema.default(() => ({ referrerPoints: 300, refereePoints: 200 })),
+  referral: referralSchema.default(() => ({ referrerPoints: 300, refereePoints: 200, maxReferrals: 20 })),
   excludedCategories: z.array(z.string().min(1)).default(() => ['gift_card']),
   excludedSkus: z.array(z.string().min(1)).default(() => []),
 });

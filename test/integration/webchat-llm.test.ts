@@ -59,6 +59,13 @@ describe('LLM in the chat', () => {
     expect(openai.requests.length).toBe(before);
   });
 
+  it('never sends a gift card code to the model: a message with one is a gift card question', async () => {
+    const before = openai.requests.length;
+    const answer = await client().say('how much is left on K7Q4-X9MD-2PAB-CD3F ?');
+    expect(answer).toMatch(/couldn't find a gift card with that code/);
+    expect(openai.requests.length).toBe(before);
+  });
+
   it('does not ask the model what the offline NLU understands', async () => {
     const before = openai.requests.length;
     expect(await client().say('balance')).toMatch(/not a member yet/);
@@ -94,8 +101,8 @@ describe('LLM in the chat', () => {
     expect(replies.at(-1)?.buttons?.[0]?.payload).toBe('intent:human');
   });
 
-  it('refuses an answer that cites a source it was not given, and falls back to the offline answer', async () => {
-    answerWith({ answerable: true, answer: 'Delivery is free everywhere, always.', sources: [4, 9] });
+  it('refuses an answer that cites no source, and falls back to the offline answer', async () => {
+    answerWith({ answerable: true, answer: 'Delivery is free everywhere, always.', sources: [] });
     const answer = await client().say('how much does delivery cost');
     expect(answer).not.toContain('free everywhere');
     // Offline: the best chunk, verbatim, with its source.

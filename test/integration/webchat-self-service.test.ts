@@ -3,6 +3,8 @@
 // a rating, and redeeming a reward by name. Buttons test the features; typed messages test that the NLU gets there.
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordTransaction } from '../../core/pos/index.js';
+import { silentLog, systemClock } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
 import { testDbKinds } from '../helpers/test-db.js';
 import { accountOfChannelUser } from '../helpers/loyalty-fixtures.js';
@@ -43,6 +45,35 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     expect(text).toMatch(/Balance now: 6,200 points/);
   });
 
+  it('shows points on hold (inside the return window) in the history, with the date they become usable', async () => {
+    // The demo programme releases points at once; this brand now holds them for 14 days.
+    await db().update(schema.brands).set({ settings: { pendingDays: 14 } }).where(eq(schema.brands.id, 'demo'));
+    try {
+      const john = await accountOf('demo-john');
+      const [store] = await db().select().from(schema.stores).where(eq(schema.stores.code, 'DXB-MALL'));
+      const occurredAt = new Date();
+      const result = await recordTransaction(
+        { db: db(), clock: systemClock, log: silentLog },
+        {
+          brandId: 'demo',
+          storeId: store!.id,
+          externalId: `held-${Date.now()}`,
+          customer: { memberCode: john!.memberCode },
+          occurredAt,
+          currency: 'AED',
+          totalMinor: 12_000,
+          lines: [{ sku: 'TEA-1', category: 'drinks', quantity: 1, amountMinor: 12_000 }],
+        },
+      );
+      expect(result.status).toBe('recorded');
+      const text = await client('demo-john').press('intent:points_history');
+      expect(text).toMatch(/On hold until the return period ends:\n⏳ .* Purchase: \+\d+ \(from /);
+      expect(text).toMatch(/Balance now: 450 points\./);
+    } finally {
+      await db().update(schema.brands).set({ settings: { pendingDays: 0 } }).where(eq(schema.brands.id, 'demo'));
+    }
+  });
+
   it('offers the history from the balance, and invites non-members to join instead', async () => {
     const [balance] = await client('demo-aisha').send({ payload: 'intent:balance' });
     expect(balance?.buttons?.[0]?.payload).toBe('intent:points_history');
@@ -78,6 +109,26 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     expect((await accountOf(friend.sessionId))?.referredByAccountId).toBe(aisha!.id);
   });
 
+  it('records no referral once the referrer has referred as many friends as the programme allows', async () => {
+    const aisha = await accountOf('demo-aisha');
+    const [brand] = await db().select().from(schema.brands).where(eq(schema.brands.id, 'demo'));
+    await db().update(schema.brands).set({ settings: { pendingDays: 0, referral: { maxReferrals: 1 } } }).where(eq(schema.brands.id, 'demo'));
+    try {
+      const friend = client();
+      await friend.say(`join ${aisha!.memberCode}`);
+      await friend.say('Rami Aziz');
+      await friend.say('1994-08-09');
+      await friend.say('skip');
+      await friend.say('yes');
+      const done = await friend.say('no');
+      expect(done).toMatch(/Welcome to the club, Rami Aziz/);
+      expect(done).not.toMatch(/invitation/);
+      expect((await accountOf(friend.sessionId))?.referredByAccountId).toBeNull();
+    } finally {
+      await db().update(schema.brands).set({ settings: brand!.settings }).where(eq(schema.brands.id, 'demo'));
+    }
+  });
+
   it('ignores a mistyped friend’s number (bad check digit): the sign-up goes on without a referral', async () => {
     const aisha = await accountOf('demo-aisha');
     const wrong = aisha!.memberCode.slice(0, 9) + String((Number(aisha!.memberCode[9]) + 1) % 10);
@@ -110,6 +161,10 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     expect(await c.press('intent:human')).toMatch(/already asked our team/);
     const [row] = await db().select().from(schema.conversations).where(eq(schema.conversations.chatId, c.sessionId));
     expect((row!.state as { handoff?: { reason: string } }).handoff?.reason).toBe('asked');
+    // Recorded once for the team, in the audit log.
+    const customerId = await customerOf(c.sessionId);
+    const audited = await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, customerId));
+    expect(audited.map((r) => [r.action, r.details])).toEqual([['conversation.handoff_requested', { channel: 'web', reason: 'asked' }]]);
     expect(await client().say('ابي اكلم موظف')).toMatch(/طلبت من أحد موظفينا/);
     expect(await client().say('我要找真人客服')).toMatch(/已經通知我們的客服人員/);
   });
@@ -128,6 +183,46 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     const [second] = await c.send({ text: 'lkjhgf poiuyt' });
     expect(second?.text).toMatch(/still didn't understand/);
     expect(second?.buttons?.[0]?.payload).toBe('intent:human');
+  });
+
+  it('asks before unsubscribing on an unsure reading, and START opts back in', async () => {
+    const c = client();
+    await c.say('join');
+    await c.say('Nour Haddad');
+    await c.say('1992-02-03');
+    await c.say('skip');
+    await c.say('yes');
+    expect(await c.say('yes')).toMatch(/You'll get our offers here/);
+    const customerId = await customerOf(c.sessionId);
+    const marketing = async () =>
+      (
+        await db()
+          .select()
+          .from(schema.consentRecords)
+          .where(and(eq(schema.consentRecords.customerId, customerId), eq(schema.consentRecords.purpose, 'marketing')))
+          .orderBy(desc(schema.consentRecords.id))
+      ).map((r) => [r.granted, r.source]);
+    // "enough" is read as unsubscribe, but not surely: asked, and "no" keeps the consent.
+    expect(await c.say('enough')).toMatch(/Do you want to stop receiving offers/);
+    expect(await c.say('no')).toMatch(/nothing changed/);
+    expect(await marketing()).toEqual([[true, 'chat_enrollment']]);
+    expect(await c.say('Stop!')).toMatch(/won't receive offers.*Send START/s);
+    expect(await c.say('START')).toMatch(/you'll get our offers and news in this chat again/);
+    expect(await marketing()).toEqual([
+      [true, 'chat_start'],
+      [false, 'chat_stop'],
+      [true, 'chat_enrollment'],
+    ]);
+  });
+
+  it('cancels a form when asked in words, and "stop" mid-form stops the form, not the offers', async () => {
+    const c = client();
+    expect(await c.say('join')).toMatch(/full name/);
+    expect(await c.say('stop the sign up please')).toMatch(/cancelled the sign-up/);
+    expect(await c.say('join')).toMatch(/full name/);
+    expect(await c.say('stop')).toMatch(/cancelled the sign-up/);
+    expect(await c.say('sign me up')).toMatch(/full name/);
+    expect(await c.say('i dont want to sign up anymore')).toMatch(/cancelled the sign-up/);
   });
 
   it('honours STOP at once: marketing consent on this channel is withdrawn and recorded', async () => {

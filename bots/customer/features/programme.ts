@@ -1,19 +1,22 @@
 // The programme explained in chat: the member's points history, the tiers and their perks, and how to invite a friend.
 import type { Reply } from '../../../core/conversation/index.js';
-import { findAccount, loadProgram, loadTiers, pointsHistory } from '../../../core/loyalty/index.js';
+import { findAccount, heldPoints, loadProgram, loadTiers, pointsHistory } from '../../../core/loyalty/index.js';
 import { menuReply, type TurnContext } from '../turn-context.js';
 import { joinInvitation, tierLabel } from './balance.js';
 
 // A chat message, not a statement: the latest few movements are what people ask about.
 const HISTORY_ITEMS = 8;
 
-/** The member's latest points movements, or the invitation to join. */
+/** The member's latest points movements and the points on hold, or the invitation to join. */
 export async function historyReplies(ctx: TurnContext): Promise<Reply[]> {
   const account = await findAccount(ctx.deps, ctx.customer.id);
   if (!account) return [joinInvitation(ctx, ctx.t.notMember)];
-  const items = await pointsHistory(ctx.deps, { accountId: account.id, limit: HISTORY_ITEMS });
-  if (items.length === 0) return [menuReply(ctx, ctx.t.history.empty)];
-  return [menuReply(ctx, ctx.t.history.list(items, account.pointsBalance))];
+  const [items, held] = await Promise.all([
+    pointsHistory(ctx.deps, { accountId: account.id, limit: HISTORY_ITEMS }),
+    heldPoints(ctx.deps, { accountId: account.id, limit: HISTORY_ITEMS }),
+  ]);
+  if (items.length === 0 && held.length === 0) return [menuReply(ctx, ctx.t.history.empty)];
+  return [menuReply(ctx, ctx.t.history.list(items, account.pointsBalance, held))];
 }
 
 /** The programme's tiers with their thresholds and earning bonus; the member's own tier is marked. */

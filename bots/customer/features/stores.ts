@@ -1,5 +1,5 @@
-// "Where are you / when do you open": the knowledge base answers hours and addresses when it knows them; otherwise
-// the store list from the database, narrowed to the store the customer names when one matches.
+// "Where are you / when do you open": hours from the knowledge base when it knows them; otherwise, and for "where",
+// the store list from the database, narrowed to the store (or city) the customer names when one matches.
 import { asc, eq } from 'drizzle-orm';
 import type { Reply } from '../../../core/conversation/index.js';
 import { schema } from '../../../db/index.js';
@@ -13,10 +13,11 @@ const MAX_LISTED_STORES = 15;
 
 /** Opening hours and locations. */
 export async function storeReplies(ctx: TurnContext): Promise<Reply[]> {
-  if (ctx.knowledge && ctx.text) {
-    // An hours question says so in the query too: "幾點開門" shares no word with a page titled 營業時間 (opening
-    // hours), and the offline embedder only sees shared words. A "where" question is searched as written.
-    const query = ctx.t.stores.hoursWords.test(ctx.text) ? `${ctx.text} ${ctx.t.stores.searchHint}` : ctx.text;
+  // Hours are in the knowledge base (the database has no opening hours); "where" is the store list. An hours question
+  // says so in the query too: "幾點開門" shares no word with a page titled 營業時間 (opening hours), and the offline
+  // embedder only sees shared words.
+  if (ctx.knowledge && ctx.text && ctx.t.stores.hoursWords.test(ctx.text)) {
+    const query = `${ctx.text} ${ctx.t.stores.searchHint}`;
     const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query, embedder: ctx.knowledge });
     if (found.confident) return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
   }

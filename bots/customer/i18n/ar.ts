@@ -133,7 +133,12 @@ export const ar: Catalog = {
     afterSignUp: 'لنكمل تسجيلك أولاً، ثم اسألني عن بطاقة الهدية.',
   },
   history: {
-    list: (items, balance) => ['آخر حركات نقاطك:', ...items.map(movementLine), `رصيدك الآن: ${formatPoints(balance, 'ar')} نقطة.`].join('\n'),
+    list: (items, balance, held) =>
+      [
+        ...(items.length > 0 ? ['آخر حركات نقاطك:', ...items.map(movementLine)] : []),
+        `رصيدك الآن: ${formatPoints(balance, 'ar')} نقطة.`,
+        ...(held.length > 0 ? ['نقاط معلّقة حتى انتهاء فترة الإرجاع:', ...held.map((h) => `⏳ ${formatDate(h.at, 'ar')} شراء: +${formatPoints(h.points, 'ar')} (اعتباراً من ${formatDate(h.releaseAt, 'ar')})`)] : []),
+      ].join('\n'),
     empty: 'لا توجد حركات نقاط بعد. تكسب النقاط مع كل عملية شراء عندما تعطي رقم عضويتك أو رقم هاتفك عند الدفع.',
   },
   tiers: {
@@ -167,7 +172,10 @@ export const ar: Catalog = {
   },
   npsThanks: (score) => (score === null ? 'شكراً على ملاحظاتك! 🙏' : `شكراً على تقييمك ${score}! 🙏`),
   unsubscribe: {
-    done: 'تم: لن تصلك عروض أو أخبار منا في هذه المحادثة بعد الآن. وسنظل نرد عليك عندما تراسلنا.',
+    confirm: 'هل تريد إيقاف استلام العروض والأخبار منا في هذه المحادثة؟',
+    kept: 'حسناً، لم يتغير شيء.',
+    resubscribed: 'تم: ستصلك عروضنا وأخبارنا في هذه المحادثة مجدداً. أرسل STOP في أي وقت لإيقافها.',
+    done: 'تم: لن تصلك عروض أو أخبار منا في هذه المحادثة بعد الآن. وسنظل نرد عليك عندما تراسلنا. أرسل START لاستلامها مجدداً.',
     notSubscribed: 'أنت غير مشترك في العروض في هذه المحادثة، لذلك لن تصلك أي عروض.',
   },
   privacy: {

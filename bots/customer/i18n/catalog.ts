@@ -143,7 +143,8 @@ export interface Catalog {
     afterSignUp: string;
   };
   history: {
-    list(items: MovementText[], balance: number): string;
+    /** Movements newest first, then the balance; `held` are purchase points waiting for the return window. */
+    list(items: MovementText[], balance: number, held: HeldText[]): string;
     empty: string;
   };
   tiers: {
@@ -175,6 +176,12 @@ export interface Catalog {
   /** A rating sent with no survey open. */
   npsThanks(score: number | null): string;
   unsubscribe: {
+    /** An unsure STOP, asked first. */
+    confirm: string;
+    /** The customer said no: nothing changed. */
+    kept: string;
+    /** START: offers again. */
+    resubscribed: string;
     done: string;
     /** Never opted in on this channel. */
     notSubscribed: string;
@@ -195,6 +202,13 @@ export interface MovementText {
   kind: 'earn' | 'redeem' | 'adjust' | 'expire' | 'reverse' | 'transfer_in' | 'transfer_out' | 'bonus';
   points: number;
   at: Date;
+}
+
+/** Points on hold as the history shows them. */
+export interface HeldText {
+  points: number;
+  at: Date;
+  releaseAt: Date;
 }
 
 /** One tier of the programme as the overview shows it. */

@@ -29,7 +29,7 @@ export const en: Catalog = {
     human: 'Talk to a person',
   },
   help:
-    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
+    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Your points history, our tiers and their perks, inviting a friend, our stores and opening hours\n• Questions about our products and policies — just ask\n• Talk to a person — say "agent"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
   fromKnowledge: (answer, source) => `${answer}\n\n— from “${source}”`,
   notInKnowledge: "I couldn't find the answer to that in our information. Would you like to ask a person from our team?",
   fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
@@ -129,8 +129,12 @@ export const en: Catalog = {
     afterSignUp: "Let's finish your sign-up first; then ask me about your gift card.",
   },
   history: {
-    list: (items, balance) =>
-      ['Your latest points movements:', ...items.map(movementLine), `Balance now: ${formatPoints(balance, 'en')} points.`].join('\n'),
+    list: (items, balance, held) =>
+      [
+        ...(items.length > 0 ? ['Your latest points movements:', ...items.map(movementLine)] : []),
+        `Balance now: ${formatPoints(balance, 'en')} points.`,
+        ...(held.length > 0 ? ['On hold until the return period ends:', ...held.map((h) => `⏳ ${formatDate(h.at, 'en')} Purchase: +${formatPoints(h.points, 'en')} (from ${formatDate(h.releaseAt, 'en')})`)] : []),
+      ].join('\n'),
     empty: 'No points movements yet. You earn points with every purchase when you give your member number or phone at the till.',
   },
   tiers: {
@@ -164,7 +168,10 @@ export const en: Catalog = {
   },
   npsThanks: (score) => (score === null ? 'Thank you for your feedback! 🙏' : `Thank you for your rating of ${score}! 🙏`),
   unsubscribe: {
-    done: "Done: you won't receive offers or news from us in this chat any more. You'll still get answers when you write to us.",
+    confirm: 'Do you want to stop receiving offers and news from us in this chat?',
+    kept: 'OK, nothing changed.',
+    resubscribed: "Done: you'll get our offers and news in this chat again. Send STOP any time to opt out.",
+    done: "Done: you won't receive offers or news from us in this chat any more. You'll still get answers when you write to us. Send START to get them again.",
     notSubscribed: "You're not subscribed to offers in this chat, so you won't receive any.",
   },
   privacy: {

@@ -13,4 +13,4 @@ export function directionOf(lang: Language): 'ltr' | 'rtl' {
 }
 
 export { formatDate, formatMoney, formatPoints, LOCALES } from './catalog.js';
-export type { Catalog, BalanceText, BirthdayError, MovementText, RewardLine, RewardNote, StoreLine, TierLine, VoucherText } from './catalog.js';
+export type { Catalog, BalanceText, BirthdayError, HeldText, MovementText, RewardLine, RewardNote, StoreLine, TierLine, VoucherText } from './catalog.js';

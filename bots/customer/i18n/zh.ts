@@ -121,7 +121,12 @@ export const zh: Catalog = {
     afterSignUp: '我們先完成加入會員，之後再幫您查詢禮物卡。',
   },
   history: {
-    list: (items, balance) => ['您最近的點數紀錄：', ...items.map(movementLine), `目前點數：${formatPoints(balance, 'zh')} 點。`].join('\n'),
+    list: (items, balance, held) =>
+      [
+        ...(items.length > 0 ? ['您最近的點數紀錄：', ...items.map(movementLine)] : []),
+        `目前點數：${formatPoints(balance, 'zh')} 點。`,
+        ...(held.length > 0 ? ['退貨期結束前暫扣的點數：', ...held.map((h) => `⏳ ${formatDate(h.at, 'zh')} 消費：+${formatPoints(h.points, 'zh')}（${formatDate(h.releaseAt, 'zh')} 起可用）`)] : []),
+      ].join('\n'),
     empty: '目前還沒有點數紀錄。結帳時出示會員號碼或手機號碼，每筆消費都能累積點數。',
   },
   tiers: {
@@ -154,7 +159,10 @@ export const zh: Catalog = {
   },
   npsThanks: (score) => (score === null ? '謝謝您的意見！🙏' : `謝謝您給我們 ${score} 分！🙏`),
   unsubscribe: {
-    done: '已為您取消訂閱：之後不會再在這個對話傳送優惠或消息給您。您傳訊息給我們時，我們仍會回覆。',
+    confirm: '您要停止在這個對話接收我們的優惠和消息嗎？',
+    kept: '好的，沒有任何變更。',
+    resubscribed: '已為您恢復訂閱：之後會在這個對話傳送優惠和消息給您。隨時傳送「退訂」即可取消。',
+    done: '已為您取消訂閱：之後不會再在這個對話傳送優惠或消息給您。您傳訊息給我們時，我們仍會回覆。傳送「訂閱」即可重新訂閱。',
     notSubscribed: '您沒有在這個對話訂閱優惠，所以不會收到優惠訊息。',
   },
   privacy: {

@@ -1,0 +1,1 @@
+CREATE INDEX "loyalty_accounts_referred_by" ON "loyalty_accounts" USING btree ("referred_by_account_id") WHERE "loyalty_accounts"."referred_by_account_id" is not null;
