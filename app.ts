@@ -10,12 +10,15 @@ import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
 import { posApiPlugin } from './adapters/http/pos/index.js';
 import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
 import { createOpenAILlm } from './adapters/llm/openai.js';
+import type { ChannelInstance, ChannelModule } from './adapters/channels/channel-module.js';
+import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import type { BrandSettings } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
 import { LANGUAGES, type Language } from './core/conversation/index.js';
 import { brandExists, seedDemoData } from './core/demo/index.js';
+import { createInbox, type Inbox } from './core/inbox/index.js';
 import { registerCoreJobs } from './core/jobs/index.js';
 import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueue } from './core/shared/index.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
@@ -30,7 +33,11 @@ export interface RunningApp {
   url: string;
   db: DbHandle;
   queue: JobQueue;
+  /** Webhook events of the channels, processed in the background. */
+  inbox: Inbox;
   telegram?: TelegramChannel;
+  /** The channel modules that are configured (LINE, WhatsApp, WeChat…). */
+  channels: ChannelInstance[];
   stop(): Promise<void>;
 }
 
@@ -38,6 +45,10 @@ export interface RunningApp {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Where channels read their settings (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The channel modules to offer (default: CHANNEL_MODULES); each runs when its settings are present. */
+  channels?: readonly ChannelModule[];
 }
 
 /** Creates the logger: JSON lines, secrets and personal data redacted by field name. */
@@ -141,6 +152,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   declare();
 
   const plugins: FastifyPluginAsync[] = [posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) })];
+  const inbox = createInbox(deps);
+  const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, inbox, deps, log: logger };
+  const channels = (options.channels ?? CHANNEL_MODULES).flatMap((m) => m.create(channelContext) ?? []);
+  for (const channel of channels) if (channel.routes) plugins.push(channel.routes);
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = createTelegramChannel({
@@ -158,6 +173,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const address = await server.listen({ host: config.HOST, port: config.PORT });
   const url = address.replace('[::1]', 'localhost');
 
+  // Events stored before a crash or restart are processed now that every channel has registered its processor.
+  const resumed = await inbox.resume();
+  if (resumed > 0) logger.info({ resumed }, 'inbound events resumed');
+  for (const channel of channels) {
+    await channel.start?.(url);
+    logger.info({ channel: channel.name }, 'channel started');
+  }
+
   if (telegram) {
     if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
       await telegram.setWebhook(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET);
@@ -174,13 +197,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     url,
     db,
     queue,
+    inbox,
+    channels,
     ...(telegram ? { telegram } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
       // Stop taking work first, then let in-flight work finish, then close connections.
       await telegram?.stop();
+      for (const channel of channels) await channel.stop?.();
       await server.close();
+      await inbox.stop();
       clearTimeout(scheduleRetry);
       await queue.close();
       redis?.disconnect();

@@ -484,6 +484,32 @@ export const loyaltyEvents = pgTable(
   (t) => [index('loyalty_events_type_time').on(t.type, t.createdAt), index('loyalty_events_account').on(t.accountId)],
 );
 
+/**
+ * Webhook events as the platforms delivered them (core/inbox): stored before the platform gets its 200, processed in
+ * the background. The payload is cleared once processed; the (channel, event id) pair stays to drop redeliveries.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    channel: text('channel').notNull(),
+    eventId: text('event_id').notNull(),
+    chatKey: text('chat_key').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown> | null>(),
+    /** 'received' | 'done' | 'failed'. */
+    status: text('status').notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    unique('inbound_events_channel_event').on(t.channel, t.eventId),
+    index('inbound_events_pending').on(t.id).where(sql`${t.status} = 'received'`),
+    index('inbound_events_received').on(t.receivedAt),
+  ],
+);
+
 /** Fixed-window counters for rate limits that must hold across processes (gift card code guesses). */
 export const rateLimitBuckets = pgTable('rate_limit_buckets', {
   key: text('key').primaryKey(),

@@ -23,7 +23,7 @@ export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<stri
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   const pgDb = kind === 'postgres' ? await createTestDb('postgres') : undefined;
   if (pgDb) await pgDb.close(); // only its URL is needed; the app opens its own pool
-  const config = loadConfig({
+  const appEnv = {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -31,8 +31,10 @@ export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<stri
     SEED_DEMO_DATA: 'always',
     ...(pgDb?.url ? { DATABASE_URL: pgDb.url } : {}),
     ...env,
-  });
-  const opts: StartOptions = { logger: pino({ level: 'silent' }), ...options };
+  };
+  const config = loadConfig(appEnv);
+  // Channels read their own variables from the same environment (never the test process's own).
+  const opts: StartOptions = { logger: pino({ level: 'silent' }), env: appEnv, ...options };
   const handle: TestApp = {
     app: await startApp(config, opts),
     config,

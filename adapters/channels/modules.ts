@@ -1,0 +1,5 @@
+// The channels the app knows besides Telegram and the web chat (wired in app.ts); each is on when its variables are set.
+import type { ChannelModule } from './channel-module.js';
+
+/** Every channel module, in start order. */
+export const CHANNEL_MODULES: readonly ChannelModule[] = [];
