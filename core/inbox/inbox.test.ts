@@ -21,7 +21,10 @@ describe.each(testDbKinds)('inbox on %s', (kind) => {
   it('stores an event once, processes it in the background, and clears its payload', async () => {
     const inbox = createInbox(deps);
     const seen: unknown[] = [];
-    inbox.register('line', async (p) => void seen.push(p));
+    inbox.register('line', (p) => {
+      seen.push(p);
+      return Promise.resolve();
+    });
     expect(await inbox.accept({ channel: 'line', eventId: 'e1', chatKey: 'u1', payload: { text: 'hi' } })).toEqual({ duplicate: false });
     expect(await inbox.accept({ channel: 'line', eventId: 'e1', chatKey: 'u1', payload: { text: 'hi' } })).toEqual({ duplicate: true });
     await inbox.drain();
@@ -74,7 +77,10 @@ describe.each(testDbKinds)('inbox on %s', (kind) => {
 
     const second = createInbox(deps);
     const seen: unknown[] = [];
-    second.register('whatsapp', async (p) => void seen.push(p));
+    second.register('whatsapp', (p) => {
+      seen.push(p);
+      return Promise.resolve();
+    });
     expect(await second.resume()).toBe(1);
     await second.drain();
     expect(seen).toEqual([{ n: 1 }]);
@@ -83,7 +89,7 @@ describe.each(testDbKinds)('inbox on %s', (kind) => {
 
   it('prunes processed events older than a date, never unprocessed ones', async () => {
     const inbox = createInbox(deps);
-    inbox.register('line', async () => {});
+    inbox.register('line', () => Promise.resolve());
     await inbox.accept({ channel: 'line', eventId: 'old', chatKey: 'u', payload: {} });
     await inbox.drain();
     await inbox.stop();
