@@ -56,9 +56,9 @@ describe.each(testDbKinds)('inbox on %s', (kind) => {
   it('retries a failing event with back-off, then marks it failed', async () => {
     const inbox = createInbox(deps, { maxAttempts: 3, retryBaseMs: 5 });
     let calls = 0;
-    inbox.register('wechat', async () => {
+    inbox.register('wechat', () => {
       calls++;
-      throw new TypeError('platform down');
+      return Promise.reject(new TypeError('platform down'));
     });
     await inbox.accept({ channel: 'wechat', eventId: 'x', chatKey: 'u', payload: {} });
     for (let i = 0; i < 100 && calls < 3; i++) await new Promise((r) => setTimeout(r, 10));
