@@ -86,6 +86,8 @@ export const customers = pgTable(
     phoneVerified: boolean('phone_verified').notNull().default(false),
     email: text('email'),
     language: text('language'),
+    /** Set when this profile was merged into another (linking two channels): the other one is the customer now. */
+    mergedIntoId: uuid('merged_into_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -102,6 +104,8 @@ export const channelIdentities = pgTable(
     channel: text('channel').notNull(),
     externalId: text('external_id').notNull(),
     displayName: text('display_name'),
+    /** When the platform said the person blocked us or left; cleared when they write again. */
+    unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -508,6 +512,40 @@ export const inboundEvents = pgTable(
     index('inbound_events_pending').on(t.id).where(sql`${t.status} = 'received'`),
     index('inbound_events_received').on(t.receivedAt),
   ],
+);
+
+/** One-time codes that link a new channel to an existing customer ("link 482913"); only a hash is stored. */
+export const linkCodes = pgTable(
+  'link_codes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    codeHash: text('code_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('link_codes_hash').on(t.brandId, t.codeHash), index('link_codes_customer').on(t.customerId)],
+);
+
+/** Merge history: which profile went into which, what moved, and whether staff reversed it. */
+export const customerMerges = pgTable(
+  'customer_merges',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    fromCustomerId: uuid('from_customer_id').notNull().references(() => customers.id),
+    intoCustomerId: uuid('into_customer_id').notNull().references(() => customers.id),
+    /** 'link_code' | 'verified_phone' | 'staff'. */
+    reason: text('reason').notNull(),
+    /** The channel identity ids moved, and the points moved with transfer entries. */
+    movedIdentityIds: jsonb('moved_identity_ids').$type<string[]>().notNull(),
+    pointsMoved: integer('points_moved').notNull().default(0),
+    createdAt: createdAt(),
+    reversedAt: timestamp('reversed_at', { withTimezone: true }),
+  },
+  (t) => [index('customer_merges_into').on(t.intoCustomerId), index('customer_merges_from').on(t.fromCustomerId)],
 );
 
 /** Fixed-window counters for rate limits that must hold across processes (gift card code guesses). */

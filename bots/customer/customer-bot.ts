@@ -62,6 +62,7 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       channel: msg.channel,
       externalId: msg.externalUserId,
       displayName: msg.displayName,
+      verifiedPhone: msg.verifiedPhone,
     });
     const conversation = await lockConversation(txDeps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId, customerId: customer.id });
     // A gift card code is a bearer secret: the stored copy of the message keeps only its last four symbols.

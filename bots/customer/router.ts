@@ -7,6 +7,7 @@ import { balanceReplies } from './features/balance.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm } from './features/gift-cards.js';
 import { handoffOpen, handoffReplies, marketingKeyword, npsReplies, privacyForm, privacyRequestReplies, resubscribeReplies, unsubscribeForm, unsubscribeReplies } from './features/contact.js';
+import { linkReplies, linkRequest } from './features/linking.js';
 import { historyReplies, referralReplies, tierInfoReplies } from './features/programme.js';
 import { namedReward, REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
 import { storeReplies } from './features/stores.js';
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, string> = {
   vouchers: 'my_vouchers',
   giftcard: 'gift_card_balance',
   history: 'points_history',
+  link: 'link',
   tiers: 'tier_info',
   invite: 'referral',
   stores: 'store_info',
@@ -64,6 +66,8 @@ export function understand(ctx: TurnContext): Understood {
   const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
   if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
   if (!ctx.text) return { intent: 'none', confidence: 0 };
+  // "link" / "link 482913" joins channels; exact words, never guessed.
+  if (!ctx.state.form && linkRequest(ctx.text)) return { intent: 'link', confidence: 1 };
   // STOP and START are keywords, honoured as such outside forms (inside one, "stop" stops the form).
   const keyword = ctx.state.form ? null : marketingKeyword(ctx.text);
   if (keyword) return { intent: keyword === 'stop' ? 'unsubscribe' : 'resubscribe', confidence: 1 };
@@ -165,6 +169,8 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
       return unsubscribeReplies(ctx, understood);
     case 'resubscribe':
       return resubscribeReplies(ctx);
+    case 'link':
+      return linkReplies(ctx);
     case 'data_export':
       return privacyRequestReplies(ctx, 'export');
     case 'data_delete':

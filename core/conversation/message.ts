@@ -25,6 +25,11 @@ export interface InboundMessage {
   payload?: string;
   /** A phone number the platform shared; `verified` when the platform vouches it is the sender's own. */
   contact?: { phone: string; verified: boolean };
+  /**
+   * The sender's own phone (E.164) when the platform identifies people by it (WhatsApp's wa_id): used to recognise a
+   * customer known from another channel or the tills. Not a message content: nothing is asked or stored for it.
+   */
+  verifiedPhone?: string;
   /** Set when the message is media the bot cannot read. */
   media?: MediaKind;
   /** Name the platform shows for the person, if it gives one. */

@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { schema } from '../../db/index.js';
+import { and, eq, isNull } from 'drizzle-orm';
+import { schema, type Db } from '../../db/index.js';
+import { audit } from '../audit/index.js';
 import type { ChannelName } from '../conversation/message.js';
 import type { CoreDeps } from '../shared/index.js';
+import { customerByVerifiedPhone, setIdentityReachable, usablePhone } from './identity.js';
 
 /** A customer profile row. */
 export type Customer = typeof schema.customers.$inferSelect;
@@ -12,6 +14,8 @@ export interface ResolveCustomerInput {
   channel: ChannelName;
   externalId: string;
   displayName?: string | undefined;
+  /** A phone the platform vouches is the sender's own (WhatsApp): a new identity joins the profile that has it. */
+  verifiedPhone?: string | undefined;
 }
 
 /**
@@ -21,34 +25,74 @@ export interface ResolveCustomerInput {
 export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInput): Promise<{ customer: Customer; isNew: boolean }> {
   const { db } = deps;
   const existing = await findByIdentity(deps, input);
-  if (existing) return { customer: existing, isNew: false };
+  if (existing) {
+    // Writing to us again means the person is reachable again (they had blocked the bot, or left).
+    if (existing.unreachableAt) await setIdentityReachable(deps, { brandId: input.brandId, channel: input.channel, externalId: input.externalId, reachable: true });
+    return { customer: existing.customer, isNew: false };
+  }
 
   return db.transaction(async (tx) => {
-    const [created] = await tx.insert(schema.customers).values({ brandId: input.brandId }).returning();
-    if (!created) throw new Error('customer insert returned nothing');
+    const phone = usablePhone(input.verifiedPhone);
+    // A platform-verified phone that one live profile has (a member, or a customer imported from the tills): that is
+    // this person, so the new channel joins their profile instead of starting an empty one.
+    const known = phone ? await customerByVerifiedPhone(tx, input.brandId, phone) : null;
+    const duplicatePhone = phone !== null && known === null && (await phoneInUse(tx, input.brandId, phone));
+    const [profile] = known
+      ? await tx.select().from(schema.customers).where(eq(schema.customers.id, known))
+      : await tx
+          .insert(schema.customers)
+          .values({ brandId: input.brandId, ...(phone && !duplicatePhone ? { phone, phoneVerified: true } : {}) })
+          .returning();
+    if (!profile) throw new Error('customer insert returned nothing');
+    if (known && !profile.phoneVerified) {
+      await tx.update(schema.customers).set({ phoneVerified: true, updatedAt: deps.clock.now() }).where(eq(schema.customers.id, known));
+    }
     const inserted = await tx
       .insert(schema.channelIdentities)
       .values({
         brandId: input.brandId,
-        customerId: created.id,
+        customerId: profile.id,
         channel: input.channel,
         externalId: input.externalId,
         displayName: input.displayName ?? null,
       })
       .onConflictDoNothing()
       .returning({ id: schema.channelIdentities.id });
-    if (inserted.length > 0) return { customer: created, isNew: true };
+    if (inserted.length > 0) {
+      if (duplicatePhone) {
+        // Several profiles share this phone: not ours to pick one. Staff see it and merge by hand.
+        await audit({ ...deps, db: tx }, {
+          brandId: input.brandId,
+          actor: { type: 'system', id: 'identity' },
+          action: 'identity.duplicate_phone',
+          target: profile.id,
+          result: 'denied',
+          details: { channel: input.channel },
+        });
+      }
+      return { customer: known ? { ...profile, phoneVerified: true } : profile, isNew: !known };
+    }
     // Lost the race: another request created this identity first; drop our orphan profile and use theirs.
-    await tx.delete(schema.customers).where(eq(schema.customers.id, created.id));
+    if (!known) await tx.delete(schema.customers).where(eq(schema.customers.id, profile.id));
     const winner = await findByIdentity({ ...deps, db: tx }, input);
     if (!winner) throw new Error('identity vanished during resolve');
-    return { customer: winner, isNew: false };
+    return { customer: winner.customer, isNew: false };
   });
 }
 
-async function findByIdentity(deps: CoreDeps, input: ResolveCustomerInput): Promise<Customer | undefined> {
+/** Whether some live profile of the brand has this phone. */
+async function phoneInUse(db: Db, brandId: string, phone: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: schema.customers.id })
+    .from(schema.customers)
+    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+async function findByIdentity(deps: CoreDeps, input: ResolveCustomerInput): Promise<{ customer: Customer; unreachableAt: Date | null } | undefined> {
   const rows = await deps.db
-    .select({ customer: schema.customers })
+    .select({ customer: schema.customers, unreachableAt: schema.channelIdentities.unreachableAt })
     .from(schema.channelIdentities)
     .innerJoin(schema.customers, eq(schema.customers.id, schema.channelIdentities.customerId))
     .where(
@@ -59,7 +103,7 @@ async function findByIdentity(deps: CoreDeps, input: ResolveCustomerInput): Prom
       ),
     )
     .limit(1);
-  return rows[0]?.customer;
+  return rows[0];
 }
 
 /** Fields of a profile that chat flows may change. */

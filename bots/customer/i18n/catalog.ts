@@ -173,6 +173,15 @@ export interface Catalog {
     /** A complaint or problem: said sorry, and a person will follow up. */
     support: string;
   };
+  link: {
+    /** The one-time code to send on the other channel. */
+    code(code: string, minutes: number): string;
+    linked: string;
+    invalid: string;
+    already: string;
+    conflict: string;
+    rateLimited: string;
+  };
   /** A rating sent with no survey open. */
   npsThanks(score: number | null): string;
   unsubscribe: {

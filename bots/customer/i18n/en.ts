@@ -166,6 +166,14 @@ export const en: Catalog = {
     alreadyRequested: "I've already asked our team; a person will reply here as soon as they can.",
     support: "I'm sorry about that. 🙏 I've passed this to a person from our team, who will reply in this chat as soon as they can. You can add any details (store, date, order or receipt number) here.",
   },
+  link: {
+    code: (code, minutes) => `Your link code is ${code}. On the other app where you chat with us, send: link ${code}\nIt works once, for ${minutes} minutes.`,
+    linked: "Linked! This chat now shares your membership, points and vouchers.",
+    invalid: "That code doesn't work: it may have expired or been used. Send \"link\" on the app where you're already a member to get a new one.",
+    already: "This chat is already linked to that account.",
+    conflict: "I couldn't link these accounts automatically: they have different verified phone numbers. Our team will check and get back to you.",
+    rateLimited: "Too many codes were tried. For your security, please try again in an hour.",
+  },
   npsThanks: (score) => (score === null ? 'Thank you for your feedback! 🙏' : `Thank you for your rating of ${score}! 🙏`),
   unsubscribe: {
     confirm: 'Do you want to stop receiving offers and news from us in this chat?',

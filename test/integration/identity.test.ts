@@ -1,0 +1,116 @@
+// One customer across channels: a one-time code from a channel where the customer is known links another channel to
+// the same profile (membership, points, vouchers), merges are recorded and refused on a conflict; a platform-verified
+// phone joins a new channel to the profile that has it.
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCustomer } from '../../core/customers/index.js';
+import { postLedgerEntry } from '../../core/loyalty/index.js';
+import { silentLog, systemClock, type CoreDeps } from '../../core/shared/index.js';
+import { schema } from '../../db/index.js';
+import { accountOfChannelUser } from '../helpers/loyalty-fixtures.js';
+import { testDbKinds } from '../helpers/test-db.js';
+import { startTestApp, WebChatClient, type TestApp } from '../helpers/test-app.js';
+
+describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
+  let t: TestApp;
+  const db = () => t.app.db.db;
+  const deps = (): CoreDeps => ({ db: db(), clock: systemClock, log: silentLog });
+  const client = (sessionId?: string) => new WebChatClient(() => t.app, sessionId);
+  const customerOf = async (externalId: string) =>
+    (await db().select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, externalId)))[0]!.customerId;
+  const codeIn = (text: string) => /link (\d{6})/.exec(text)?.[1] ?? '';
+
+  async function enroll(c: WebChatClient, name: string) {
+    await c.say('join');
+    await c.say(name);
+    await c.say('1990-01-01');
+    await c.say('skip');
+    await c.say('yes');
+    await c.say('no');
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    await client('demo-aisha').press('lang:en');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('links a new chat to a member with a one-time code: the same balance, one profile, the merge recorded', async () => {
+    const code = codeIn(await client('demo-aisha').say('link'));
+    expect(code).toMatch(/^\d{6}$/);
+    const other = client();
+    await other.say('hi'); // a profile of its own so far
+    const before = await customerOf(other.sessionId);
+    const linked = await other.say(`link ${code}`);
+    expect(linked).toMatch(/Linked!/);
+    expect(linked).toMatch(/You have 6,200 points/);
+    const aisha = await customerOf('demo-aisha');
+    expect(await customerOf(other.sessionId)).toBe(aisha);
+    const [merge] = await db().select().from(schema.customerMerges).where(eq(schema.customerMerges.fromCustomerId, before));
+    expect(merge).toMatchObject({ intoCustomerId: aisha, reason: 'link_code', pointsMoved: 0 });
+    const [retired] = await db().select().from(schema.customers).where(eq(schema.customers.id, before));
+    expect(retired?.mergedIntoId).toBe(aisha);
+    // The code works once.
+    expect(await client().say(`link ${code}`)).toMatch(/doesn't work/);
+  });
+
+  it('moves the points of a second membership with transfer entries, keeping their expiry', async () => {
+    const first = client();
+    await enroll(first, 'Hana Ali');
+    const second = client();
+    await enroll(second, 'Hana A.');
+    const secondAccount = (await accountOfChannelUser(db(), second.sessionId))!;
+    const expiresAt = new Date(Date.now() + 100 * 86_400_000);
+    await postLedgerEntry(deps(), { accountId: secondAccount.id, kind: 'bonus', points: 120, idempotencyKey: `test:${second.sessionId}`, expiresAt });
+
+    const code = codeIn(await first.say('link'));
+    expect(await second.say(`link ${code}`)).toMatch(/Linked![\s\S]*You have 120 points/);
+    const firstAccount = (await accountOfChannelUser(db(), first.sessionId))!;
+    expect(firstAccount.pointsBalance).toBe(120);
+    const [emptied] = await db().select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.id, secondAccount.id));
+    expect(emptied?.pointsBalance).toBe(0);
+    const lots = await db().select().from(schema.pointLots).where(and(eq(schema.pointLots.accountId, firstAccount.id)));
+    expect(lots.map((l) => [l.remaining, l.expiresAt?.toISOString()])).toEqual([[120, expiresAt.toISOString()]]);
+    const kinds = await db().select({ kind: schema.pointsLedger.kind, points: schema.pointsLedger.points }).from(schema.pointsLedger).where(eq(schema.pointsLedger.reference, `merge:${(await db().select().from(schema.customerMerges).where(eq(schema.customerMerges.intoCustomerId, firstAccount.customerId)))[0]!.id}`));
+    expect(kinds.sort((a, b) => a.points - b.points)).toEqual([
+      { kind: 'transfer_out', points: -120 },
+      { kind: 'transfer_in', points: 120 },
+    ]);
+  });
+
+  it('refuses to merge two profiles with different verified phones, and tells staff', async () => {
+    const a = client();
+    const b = client();
+    await a.say('hi');
+    await b.say('hi');
+    const [ida, idb] = [await customerOf(a.sessionId), await customerOf(b.sessionId)];
+    await db().update(schema.customers).set({ phone: '+971501110001', phoneVerified: true }).where(eq(schema.customers.id, ida));
+    await db().update(schema.customers).set({ phone: '+971501110002', phoneVerified: true }).where(eq(schema.customers.id, idb));
+    const code = codeIn(await a.say('link'));
+    expect(await b.say(`link ${code}`)).toMatch(/couldn't link these accounts automatically/);
+    expect(await customerOf(b.sessionId)).toBe(idb);
+    const flagged = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'identity.merge_conflict'));
+    expect(flagged.map((r) => r.target)).toContain(ida);
+  });
+
+  it('refuses wrong codes, and stops guessing after five tries an hour', async () => {
+    const c = client();
+    for (let i = 0; i < 5; i++) expect(await c.say(`link ${100000 + i}`)).toMatch(/doesn't work/);
+    expect(await c.say('link 100009')).toMatch(/Too many codes/);
+  });
+
+  it('joins a new channel identity with a platform-verified phone to the profile that has it', async () => {
+    const aisha = await customerOf('demo-aisha');
+    const { customer, isNew } = await resolveCustomer(deps(), { brandId: 'demo', channel: 'whatsapp', externalId: '971501234567', verifiedPhone: '+971501234567' });
+    expect(isNew).toBe(false);
+    expect(customer.id).toBe(aisha);
+    // A junk or unknown phone starts a profile of its own (with the phone, verified, when nobody else has it).
+    const stranger = await resolveCustomer(deps(), { brandId: 'demo', channel: 'whatsapp', externalId: '971509990000', verifiedPhone: '+971509990000' });
+    expect(stranger.isNew).toBe(true);
+    expect(stranger.customer).toMatchObject({ phone: '+971509990000', phoneVerified: true });
+    const junk = await resolveCustomer(deps(), { brandId: 'demo', channel: 'whatsapp', externalId: '10000000000', verifiedPhone: '+10000000000' });
+    expect(junk.customer.phone).toBeNull();
+  });
+});
