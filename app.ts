@@ -14,6 +14,7 @@ import type { ChannelInstance, ChannelModule } from './adapters/channels/channel
 import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
+import { createStaffBot } from './bots/staff/index.js';
 import type { BrandSettings } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
 import { LANGUAGES, type Language } from './core/conversation/index.js';
@@ -162,6 +163,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       token: config.TELEGRAM_BOT_TOKEN,
       ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
       sink,
+      // Team workspaces: their messages go to the staff side, never to the customer bot.
+      staffSink: createStaffBot({ log: logger }),
+      staffChats: config.TELEGRAM_STAFF_CHAT_IDS ?? [],
       log: logger,
     });
     if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {

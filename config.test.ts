@@ -33,6 +33,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the staff group ids as a list, and refuses anything else', () => {
+    expect(loadConfig({ TELEGRAM_STAFF_CHAT_IDS: ' -1001234567890, -42 ' }).TELEGRAM_STAFF_CHAT_IDS).toEqual(['-1001234567890', '-42']);
+    expect(() => loadConfig({ TELEGRAM_STAFF_CHAT_IDS: 'team-chat' })).toThrow(/TELEGRAM_STAFF_CHAT_IDS/);
+  });
+
   it('needs the OpenAI key for OpenAI embeddings of the knowledge base', () => {
     expect(() => loadConfig({ KNOWLEDGE_EMBEDDINGS: 'openai' })).toThrow(/OPENAI_API_KEY.*KNOWLEDGE_EMBEDDINGS=openai/);
     expect(loadConfig({ KNOWLEDGE_EMBEDDINGS: 'openai', OPENAI_API_KEY: 'sk-x' }).KNOWLEDGE_EMBEDDINGS).toBe('openai');

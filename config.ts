@@ -26,6 +26,12 @@ const schema = z
     TELEGRAM_API_ROOT: z.url().optional(),
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+    /** Team workspaces: Telegram group or forum-supergroup chat ids, comma-separated (e.g. -1001234567890). */
+    TELEGRAM_STAFF_CHAT_IDS: z
+      .string()
+      .regex(/^\s*-?\d+\s*(,\s*-?\d+\s*)*$/, 'comma-separated chat ids such as -1001234567890')
+      .transform((v) => v.split(',').map((id) => id.trim()))
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.KNOWLEDGE_EMBEDDINGS === 'openai' && !c.OPENAI_API_KEY) {

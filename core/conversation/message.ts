@@ -81,3 +81,26 @@ export interface InboundSink {
   /** Records the outcome of delivering one reply. */
   recordDelivery(outboundId: string, outcome: { platformMessageId?: string; error?: string }): Promise<void>;
 }
+
+/**
+ * A message in a team workspace (a Telegram staff group or forum topic, a LINE group): staff and agents talk to the
+ * bot there. It never reaches the customer bot.
+ */
+export interface StaffMessage {
+  channel: ChannelName;
+  /** The group's id on the platform. */
+  workspaceId: string;
+  /** A forum topic inside the group, when the platform has them. */
+  threadId?: string;
+  /** The platform's id for the staff member who wrote. */
+  senderId: string;
+  senderName?: string;
+  text?: string;
+  platformMessageId: string;
+  timestamp: Date;
+}
+
+/** Where team-workspace messages go; the replies are posted back in the same workspace (and topic). */
+export interface StaffSink {
+  handle(msg: StaffMessage): Promise<Reply[]>;
+}

@@ -12,6 +12,19 @@ import { testDbKinds } from '../helpers/test-db.js';
 type Sent = { chat_id: number | string; text: string; reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>>; keyboard?: unknown } };
 
 let nextUpdateId = 1000;
+const STAFF_GROUP = -1001234567890;
+/** A message in a group (a forum topic when `threadId` is given). */
+const groupText = (chatId: number, from: User, t: string, threadId?: number): Update => {
+  const u = messageUpdate(nextUpdateId++, { text: t }, from);
+  return {
+    ...u,
+    message: {
+      ...u.message!,
+      chat: { id: chatId, type: 'supergroup', title: 'Team', ...(threadId !== undefined ? { is_forum: true } : {}) },
+      ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
+    } as NonNullable<Update['message']>,
+  };
+};
 let nextUserId = 5000;
 const newUser = (language_code = 'en'): User => ({ id: nextUserId++, is_bot: false, first_name: 'Test', language_code });
 const text = (user: User, t: string): Update => messageUpdate(nextUpdateId++, { text: t }, user);
@@ -41,7 +54,7 @@ describe.each(testDbKinds)('Telegram on %s', (kind) => {
     let t: TestApp;
     beforeAll(async () => {
       api = await startFakeTelegramApi({ longPollCapMs: 200 });
-      t = await startTestApp(kind, { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url });
+      t = await startTestApp(kind, { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url, TELEGRAM_STAFF_CHAT_IDS: `${STAFF_GROUP}, -100777` });
     });
     afterAll(async () => {
       await t?.close();
@@ -71,6 +84,29 @@ describe.each(testDbKinds)('Telegram on %s', (kind) => {
 
       const customers = await t.app.db.db.select().from(schema.customers);
       expect(customers.find((c) => c.name === 'Karim Nasser')).toMatchObject({ phone: '+971501112233', phoneVerified: true });
+    });
+
+    it('routes a staff group message to the staff side, answering in its topic, and never to the customer bot', async () => {
+      const staffer = newUser();
+      const messages = async () => (await t.app.db.db.select({ n: count() }).from(schema.messages))[0]!.n;
+      const before = await messages();
+      api.queueUpdate(groupText(STAFF_GROUP, staffer, '/ping', 42));
+      await expect
+        .poll(() => api.callsTo('sendMessage').filter((c) => String((c.params as Sent).chat_id) === String(STAFF_GROUP)).length)
+        .toBe(1);
+      const sent = api.callsTo('sendMessage').find((c) => String((c.params as Sent).chat_id) === String(STAFF_GROUP))!.params as Sent & { message_thread_id?: number };
+      expect(sent.text).toMatch(/pong/);
+      expect(sent.message_thread_id).toBe(42);
+      // Chatter in the staff group, and any message in a group that is not configured, gets no answer at all.
+      api.queueUpdate(groupText(STAFF_GROUP, staffer, 'hi team, what is my balance?'));
+      api.queueUpdate(groupText(-100999, staffer, 'hello bot'));
+      // A private message afterwards is answered: so the group messages before it were seen (and dropped) already.
+      const user = newUser();
+      const chat = conversation(api, (u) => Promise.resolve(api.queueUpdate(u)));
+      expect(await chat(user, text(user, 'balance'))).toMatch(/not a member yet/);
+      expect(api.callsTo('sendMessage').filter((c) => [String(STAFF_GROUP), '-100999'].includes(String((c.params as Sent).chat_id)))).toHaveLength(1);
+      // Only the private message (and the bot's reply) reached the customer side.
+      expect((await messages()) - before).toBe(2);
     });
 
     it('answers Arabic and Chinese in their language, and stickers and voice politely', async () => {

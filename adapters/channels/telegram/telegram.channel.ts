@@ -2,10 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Bot, InputFile } from 'grammy';
 import type { CallbackQuery, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
+import type { InboundSink, OutboundReply, StaffMessage, StaffSink } from '../../../core/conversation/message.js';
 import type { ChannelErrorCode } from '../channel-error.js';
 import { toChannelError } from './telegram.errors.js';
-import { toInboundMessage } from './telegram.normalize.js';
+import { toInboundMessage, toStaffMessage } from './telegram.normalize.js';
 import { telegramQrPng } from './telegram.qr.js';
 import { renderReply, type TelegramSend } from './telegram.render.js';
 import { telegramWebhookPlugin } from './telegram.webhook.js';
@@ -19,6 +19,10 @@ export interface TelegramChannelOptions {
   /** Bot API root, without a trailing slash; tests point it at the fake server. */
   apiRoot?: string;
   sink: InboundSink;
+  /** Where messages of the staff groups go; without it (or `staffChats`), group messages are ignored. */
+  staffSink?: StaffSink;
+  /** Chat ids of the team workspaces (groups or forum supergroups). */
+  staffChats?: readonly string[];
   log: Logger;
   /** Known bot identity; skips the `getMe` call at start. */
   botInfo?: UserFromGetMe;
@@ -117,7 +121,31 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     }
   };
 
+  const staffChats = new Set(opts.staffChats ?? []);
+
+  /** A team-workspace message: to the staff side only, replies in the same group and topic. */
+  const handleStaff = async (msg: StaffMessage): Promise<void> => {
+    if (!opts.staffSink) return;
+    const replies = await opts.staffSink.handle(msg);
+    for (const reply of replies) {
+      for (const part of renderReply(reply)) {
+        if (part.method !== 'sendMessage') continue; // staff replies are text
+        try {
+          await bot.api.raw.sendMessage({
+            chat_id: msg.workspaceId,
+            ...part.params,
+            ...(msg.threadId !== undefined ? { message_thread_id: Number(msg.threadId) } : {}),
+          });
+        } catch (err) {
+          log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'telegram staff reply failed');
+        }
+      }
+    }
+  };
+
   const handleUpdate = async (update: Update): Promise<void> => {
+    const staff = toStaffMessage(update, staffChats);
+    if (staff) return handleStaff(staff);
     const msg = toInboundMessage(update);
     // Answered even when ignored or duplicate: otherwise the customer's button spins until Telegram gives up.
     if (update.callback_query) await settleCallbackQuery(update.callback_query, msg !== null);

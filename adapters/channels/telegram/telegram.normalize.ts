@@ -1,5 +1,5 @@
 import type { Message, Update, User } from 'grammy/types';
-import type { InboundMessage, MediaKind } from '../../../core/conversation/message.js';
+import type { InboundMessage, MediaKind, StaffMessage } from '../../../core/conversation/message.js';
 
 /**
  * Turns a Telegram update into the bot's `InboundMessage`, or null when the bot should not react to it:
@@ -75,4 +75,24 @@ function mediaKind(message: Message): MediaKind | null {
   if (message.poll || message.dice || message.game || message.story || message.paid_media || message.checklist) return 'other';
   // Service messages (pinned, payments, shared users, …) are not something the customer said.
   return null;
+}
+
+/**
+ * A message in one of the configured staff groups (or a forum topic in one) as a `StaffMessage`; null for anything
+ * else. Group messages outside `staffChats` are nobody's business here and are dropped by the caller.
+ */
+export function toStaffMessage(update: Update, staffChats: ReadonlySet<string>): StaffMessage | null {
+  const message = update.message;
+  if (!message || message.chat.type === 'private' || !staffChats.has(String(message.chat.id))) return null;
+  const name = [message.from.first_name, message.from.last_name].filter((p) => p !== undefined && p.trim() !== '').join(' ');
+  return {
+    channel: 'telegram',
+    workspaceId: String(message.chat.id),
+    ...(message.is_topic_message && message.message_thread_id !== undefined ? { threadId: String(message.message_thread_id) } : {}),
+    senderId: String(message.from.id),
+    ...(name !== '' ? { senderName: name } : {}),
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    platformMessageId: `upd:${update.update_id}`,
+    timestamp: new Date(message.date * 1000),
+  };
 }
