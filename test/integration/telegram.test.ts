@@ -22,7 +22,7 @@ const groupText = (chatId: number, from: User, t: string, threadId?: number): Up
       ...u.message!,
       chat: { id: chatId, type: 'supergroup', title: 'Team', ...(threadId !== undefined ? { is_forum: true } : {}) },
       ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
-    } as NonNullable<Update['message']>,
+    },
   };
 };
 let nextUserId = 5000;
