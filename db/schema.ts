@@ -150,7 +150,7 @@ export const messages = pgTable(
     /** Inbound: payload/contact/media; outbound: the full Reply as rendered by the bot. */
     body: jsonb('body').$type<Record<string, unknown>>().notNull().default({}),
     inReplyTo: uuid('in_reply_to'),
-    /** Inbound: 'received'; outbound: 'pending' | 'sent' | 'failed'. */
+    /** Inbound: 'received'; outbound: 'pending' | 'sent' | 'delivered' | 'read' | 'failed'. */
     status: text('status').notNull(),
     error: text('error'),
     createdAt: createdAt(),
@@ -159,6 +159,10 @@ export const messages = pgTable(
     uniqueIndex('messages_inbound_dedupe')
       .on(t.brandId, t.channel, t.platformMessageId)
       .where(sql`${t.direction} = 'in'`),
+    // Delivery and read receipts name our message by the platform's id (WhatsApp statuses).
+    index('messages_outbound_platform')
+      .on(t.brandId, t.channel, t.platformMessageId)
+      .where(sql`${t.direction} = 'out'`),
     index('messages_conversation_time').on(t.conversationId, t.createdAt),
     index('messages_in_reply_to').on(t.inReplyTo),
     check('messages_direction', sql`${t.direction} in ('in', 'out')`),

@@ -181,6 +181,35 @@ export async function markDelivery(deps: CoreDeps, outboundId: string, outcome: 
     .where(and(eq(schema.messages.id, outboundId), eq(schema.messages.direction, 'out')));
 }
 
+// A receipt never moves a message backwards: "delivered" arriving after "read" changes nothing.
+const RECEIPT_ORDER: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/**
+ * A platform's receipt for one of our messages, named by the platform's message id (WhatsApp's statuses webhook).
+ * Returns false when no outbound message has that id (a receipt for a message sent outside the bot).
+ */
+export async function recordDeliveryStatus(
+  deps: CoreDeps,
+  input: { brandId: string; channel: ChannelName; platformMessageId: string; status: 'delivered' | 'read' | 'failed'; error?: string },
+): Promise<boolean> {
+  const where = and(
+    eq(schema.messages.brandId, input.brandId),
+    eq(schema.messages.channel, input.channel),
+    eq(schema.messages.platformMessageId, input.platformMessageId),
+    eq(schema.messages.direction, 'out'),
+  );
+  const [row] = await deps.db.select({ id: schema.messages.id, status: schema.messages.status }).from(schema.messages).where(where).limit(1);
+  if (!row) return false;
+  if (input.status === 'failed') {
+    if (row.status !== 'read') await deps.db.update(schema.messages).set({ status: 'failed', error: input.error ?? 'UNKNOWN' }).where(eq(schema.messages.id, row.id));
+    return true;
+  }
+  if ((RECEIPT_ORDER[input.status] ?? 0) > (RECEIPT_ORDER[row.status] ?? -1)) {
+    await deps.db.update(schema.messages).set({ status: input.status, error: null }).where(eq(schema.messages.id, row.id));
+  }
+  return true;
+}
+
 /** One line of a conversation's history. */
 export interface HistoryItem {
   direction: 'in' | 'out';

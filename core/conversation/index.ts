@@ -10,6 +10,7 @@ export {
   recordOutbound,
   repliesTo,
   markDelivery,
+  recordDeliveryStatus,
   conversationHistory,
 } from './conversation-store.js';
 export type { Conversation, HistoryItem } from './conversation-store.js';

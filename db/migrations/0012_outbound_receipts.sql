@@ -1,0 +1,1 @@
+CREATE INDEX "messages_outbound_platform" ON "messages" USING btree ("brand_id","channel","platform_message_id") WHERE "messages"."direction" = 'out';
