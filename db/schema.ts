@@ -545,6 +545,8 @@ export const customerMerges = pgTable(
     reason: text('reason').notNull(),
     /** The channel identity ids moved, and the points moved with transfer entries. */
     movedIdentityIds: jsonb('moved_identity_ids').$type<string[]>().notNull(),
+    /** The loyalty account that moved whole (when only the merged-away profile was a member). */
+    movedAccountId: uuid('moved_account_id'),
     pointsMoved: integer('points_moved').notNull().default(0),
     createdAt: createdAt(),
     reversedAt: timestamp('reversed_at', { withTimezone: true }),

@@ -4,7 +4,7 @@
 // junk identifiers never match, two profiles that disagree on a verified phone are never merged automatically (staff
 // are told instead), points move with transfer entries, and every merge is recorded so staff can see and reverse it.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { audit } from '../audit/index.js';
 import { postLedgerEntry } from '../loyalty/index.js';
@@ -145,8 +145,8 @@ export async function mergeCustomers(deps: CoreDeps, input: { brandId: string; f
     .values({ brandId: input.brandId, fromCustomerId: input.fromId, intoCustomerId: input.intoId, reason: input.reason, movedIdentityIds: moved.map((m) => m.id) })
     .returning({ id: schema.customerMerges.id });
   const mergeId = merge!.id;
-  const pointsMoved = await moveLoyalty(deps, { fromId: input.fromId, intoId: input.intoId, mergeId });
-  if (pointsMoved > 0) await tx.update(schema.customerMerges).set({ pointsMoved }).where(eq(schema.customerMerges.id, mergeId));
+  const { pointsMoved, movedAccountId } = await moveLoyalty(deps, { fromId: input.fromId, intoId: input.intoId, mergeId });
+  if (pointsMoved > 0 || movedAccountId) await tx.update(schema.customerMerges).set({ pointsMoved, movedAccountId }).where(eq(schema.customerMerges.id, mergeId));
 
   await tx
     .update(schema.customers)
@@ -197,30 +197,19 @@ async function carryConsents(deps: CoreDeps, fromId: string, intoId: string): Pr
   }
 }
 
-/** Moves `from`'s loyalty into `into`'s; returns the points moved by transfer entries (0 when the account moved whole). */
-async function moveLoyalty(deps: CoreDeps, m: { fromId: string; intoId: string; mergeId: number }): Promise<number> {
+/** Moves `from`'s loyalty into `into`'s: the points moved by transfer entries, or the account that moved whole. */
+async function moveLoyalty(deps: CoreDeps, m: { fromId: string; intoId: string; mergeId: number }): Promise<{ pointsMoved: number; movedAccountId: string | null }> {
   const tx = deps.db;
   const [fromAccount] = await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.customerId, m.fromId)).for('update');
-  if (!fromAccount) return 0;
+  if (!fromAccount) return { pointsMoved: 0, movedAccountId: null };
   const [intoAccount] = await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.customerId, m.intoId)).for('update');
   if (!intoAccount) {
     // Only the other profile was a member: the membership (number, tier, history) simply becomes this customer's.
     await tx.update(schema.loyaltyAccounts).set({ customerId: m.intoId, updatedAt: deps.clock.now() }).where(eq(schema.loyaltyAccounts.id, fromAccount.id));
-    return 0;
+    return { pointsMoved: 0, movedAccountId: fromAccount.id };
   }
   // Lot by lot, soonest expiry first (the order transfer_out spends in), so each point keeps its expiry date.
-  const lots = await tx
-    .select()
-    .from(schema.pointLots)
-    .where(and(eq(schema.pointLots.accountId, fromAccount.id), gt(schema.pointLots.remaining, 0)))
-    .orderBy(sql`${schema.pointLots.expiresAt} asc nulls last`, asc(schema.pointLots.id));
-  let moved = 0;
-  for (const lot of lots) {
-    const out = await postEntry(deps, { accountId: fromAccount.id, kind: 'transfer_out', points: -lot.remaining, key: `merge:${m.mergeId}:out:${lot.id}`, expiresAt: null, reference: `merge:${m.mergeId}` });
-    const inn = await postEntry(deps, { accountId: intoAccount.id, kind: 'transfer_in', points: lot.remaining, key: `merge:${m.mergeId}:in:${lot.id}`, expiresAt: lot.expiresAt, reference: `merge:${m.mergeId}` });
-    if (!out || !inn) throw new Error(`merge ${m.mergeId}: transfer of lot ${lot.id} was not posted`);
-    moved += lot.remaining;
-  }
+  const moved = await transferLots(deps, { fromAccountId: fromAccount.id, toAccountId: intoAccount.id, lots: await openLots(tx, fromAccount.id), key: `merge:${m.mergeId}` });
   // Points still on hold follow the customer, with their release dates.
   const pending = await tx
     .update(schema.pendingPoints)
@@ -232,7 +221,103 @@ async function moveLoyalty(deps: CoreDeps, m: { fromId: string; intoId: string; 
     await tx.update(schema.loyaltyAccounts).set({ pendingPoints: sql`${schema.loyaltyAccounts.pendingPoints} - ${pendingMoved}` }).where(eq(schema.loyaltyAccounts.id, fromAccount.id));
     await tx.update(schema.loyaltyAccounts).set({ pendingPoints: sql`${schema.loyaltyAccounts.pendingPoints} + ${pendingMoved}` }).where(eq(schema.loyaltyAccounts.id, intoAccount.id));
   }
+  return { pointsMoved: moved, movedAccountId: null };
+}
+
+type Lot = typeof schema.pointLots.$inferSelect;
+
+/** An account's lots with points left, soonest expiry first (the order transfer_out spends in). */
+function openLots(db: Db, accountId: string): Promise<Lot[]> {
+  return db
+    .select()
+    .from(schema.pointLots)
+    .where(and(eq(schema.pointLots.accountId, accountId), gt(schema.pointLots.remaining, 0)))
+    .orderBy(sql`${schema.pointLots.expiresAt} asc nulls last`, asc(schema.pointLots.id));
+}
+
+/** Moves the remaining points of `lots` from one account to another, one transfer pair per lot, keeping expiry. */
+async function transferLots(deps: CoreDeps, t: { fromAccountId: string; toAccountId: string; lots: Lot[]; key: string }): Promise<number> {
+  let moved = 0;
+  for (const lot of t.lots) {
+    if (lot.remaining <= 0) continue;
+    const out = await postEntry(deps, { accountId: t.fromAccountId, kind: 'transfer_out', points: -lot.remaining, key: `${t.key}:out:${lot.id}`, expiresAt: null, reference: t.key });
+    const inn = await postEntry(deps, { accountId: t.toAccountId, kind: 'transfer_in', points: lot.remaining, key: `${t.key}:in:${lot.id}`, expiresAt: lot.expiresAt, reference: t.key });
+    if (!out || !inn) throw new Error(`${t.key}: transfer of lot ${lot.id} was not posted`);
+    moved += lot.remaining;
+  }
   return moved;
+}
+
+/** What reversing a merge did. */
+export type ReverseMergeResult =
+  | { status: 'reversed'; pointsReturned: number; pointsShort: number }
+  | { status: 'not_found' }
+  | { status: 'already_reversed' }
+  | { status: 'superseded' };
+
+/**
+ * Staff undo a merge: the moved channel identities (and their conversations) go back to the old profile, a membership
+ * that moved whole moves back, and points that moved go back lot by lot from what is left of them (points already
+ * spent cannot come back: `pointsShort`). Consent copies and points on hold stay with the merged profile. Refused when
+ * the merged profile was itself merged again since (undo that first).
+ */
+export async function reverseMerge(deps: CoreDeps, input: { brandId: string; mergeId: number; by: string }): Promise<ReverseMergeResult> {
+  return deps.db.transaction(async (tx) => {
+    const d: CoreDeps = { ...deps, db: tx };
+    const [merge] = await tx
+      .select()
+      .from(schema.customerMerges)
+      .where(and(eq(schema.customerMerges.id, input.mergeId), eq(schema.customerMerges.brandId, input.brandId)))
+      .for('update');
+    if (!merge) return { status: 'not_found' };
+    if (merge.reversedAt) return { status: 'already_reversed' };
+    const [into] = await tx.select().from(schema.customers).where(eq(schema.customers.id, merge.intoCustomerId)).for('update');
+    if (into?.mergedIntoId) return { status: 'superseded' };
+
+    const ids = merge.movedIdentityIds;
+    const identities =
+      ids.length > 0
+        ? await tx
+            .update(schema.channelIdentities)
+            .set({ customerId: merge.fromCustomerId })
+            .where(and(inArray(schema.channelIdentities.id, ids), eq(schema.channelIdentities.customerId, merge.intoCustomerId)))
+            .returning()
+        : [];
+    for (const identity of identities) {
+      await tx
+        .update(schema.conversations)
+        .set({ customerId: merge.fromCustomerId })
+        .where(and(eq(schema.conversations.customerId, merge.intoCustomerId), eq(schema.conversations.channel, identity.channel), eq(schema.conversations.chatId, identity.externalId)));
+    }
+    if (merge.movedAccountId) {
+      await tx.update(schema.loyaltyAccounts).set({ customerId: merge.fromCustomerId, updatedAt: deps.clock.now() }).where(eq(schema.loyaltyAccounts.id, merge.movedAccountId));
+    }
+    let returned = 0;
+    if (merge.pointsMoved > 0) {
+      const [fromAccount] = await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.customerId, merge.fromCustomerId));
+      const [intoAccount] = await tx.select().from(schema.loyaltyAccounts).where(eq(schema.loyaltyAccounts.customerId, merge.intoCustomerId));
+      if (fromAccount && intoAccount) {
+        // The lots the merge created on the merged account, as far as they are not spent yet.
+        const lots = await tx
+          .select({ lot: schema.pointLots })
+          .from(schema.pointLots)
+          .innerJoin(schema.pointsLedger, eq(schema.pointsLedger.id, schema.pointLots.ledgerEntryId))
+          .where(and(eq(schema.pointLots.accountId, intoAccount.id), eq(schema.pointsLedger.reference, `merge:${merge.id}`), gt(schema.pointLots.remaining, 0)));
+        returned = await transferLots(d, { fromAccountId: intoAccount.id, toAccountId: fromAccount.id, lots: lots.map((l) => l.lot), key: `unmerge:${merge.id}` });
+      }
+    }
+    await tx.update(schema.customers).set({ mergedIntoId: null, updatedAt: deps.clock.now() }).where(eq(schema.customers.id, merge.fromCustomerId));
+    await tx.update(schema.customerMerges).set({ reversedAt: deps.clock.now() }).where(eq(schema.customerMerges.id, merge.id));
+    await audit(d, {
+      brandId: input.brandId,
+      actor: { type: 'staff', id: input.by },
+      action: 'identity.merge_reversed',
+      target: merge.fromCustomerId,
+      result: 'ok',
+      details: { mergeId: merge.id, intoCustomerId: merge.intoCustomerId, identities: identities.length, pointsReturned: returned, pointsShort: merge.pointsMoved - returned },
+    });
+    return { status: 'reversed', pointsReturned: returned, pointsShort: merge.pointsMoved - returned };
+  });
 }
 
 async function postEntry(

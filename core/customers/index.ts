@@ -1,5 +1,5 @@
 /** Customer profiles (the CDP): one profile per person, found by channel identity. */
 export { resolveCustomer, updateCustomer } from './resolve-customer.js';
 export type { Customer, CustomerPatch, ResolveCustomerInput } from './resolve-customer.js';
-export { customerByVerifiedPhone, issueLinkCode, linkWithCode, mergeCustomers, setIdentityReachable, usablePhone, LINK_CODE_TTL_MS } from './identity.js';
-export type { LinkResult, MergeResult } from './identity.js';
+export { customerByVerifiedPhone, issueLinkCode, linkWithCode, mergeCustomers, reverseMerge, setIdentityReachable, usablePhone, LINK_CODE_TTL_MS } from './identity.js';
+export type { LinkResult, MergeResult, ReverseMergeResult } from './identity.js';

@@ -1,6 +1,7 @@
 // The scheduled background work of the core, on whatever JobQueue the app runs (BullMQ on Redis, or in-process).
 // Every job is safe to run twice: it re-derives its work from the database and writes with idempotency keys.
 import { expirePoints, releasePendingPoints, reviewTiers } from '../loyalty/index.js';
+import { pruneInbox } from '../inbox/index.js';
 import { expireVouchers } from '../rewards/index.js';
 import { pruneRateLimits, type CoreDeps, type JobQueue } from '../shared/index.js';
 
@@ -14,7 +15,11 @@ export const CORE_JOBS = {
   reviewTiers: 'loyalty.review-tiers',
   expireVouchers: 'rewards.expire-vouchers',
   pruneRateLimits: 'maintenance.prune-rate-limits',
+  pruneInbox: 'maintenance.prune-inbox',
 } as const;
+
+// Platforms redeliver for minutes to hours (LINE, WhatsApp, WeChat); a week of processed ids is ample.
+const INBOX_KEEP_MS = 7 * 24 * 60 * MINUTE;
 
 /**
  * Registers the core's job handlers for one brand and returns the function that declares their schedules
@@ -38,6 +43,9 @@ export function registerCoreJobs(queue: JobQueue, deps: CoreDeps, opts: { brandI
   queue.register(CORE_JOBS.pruneRateLimits, async () => {
     await pruneRateLimits(deps, { olderThan: new Date(deps.clock.now().getTime() - 24 * 60 * MINUTE) });
   });
+  queue.register(CORE_JOBS.pruneInbox, async () => {
+    await pruneInbox(deps, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
+  });
 
   return async () => {
     await queue.schedule(`${opts.brandId}:release-pending`, CORE_JOBS.releasePending, { everyMs: 5 * MINUTE });
@@ -46,5 +54,6 @@ export function registerCoreJobs(queue: JobQueue, deps: CoreDeps, opts: { brandI
     await queue.schedule(`${opts.brandId}:review-tiers`, CORE_JOBS.reviewTiers, { cron: '30 3 * * *', tz: opts.timezone });
     await queue.schedule(`${opts.brandId}:expire-vouchers`, CORE_JOBS.expireVouchers, { everyMs: 15 * MINUTE });
     await queue.schedule(`${opts.brandId}:prune-rate-limits`, CORE_JOBS.pruneRateLimits, { everyMs: 60 * MINUTE });
+    await queue.schedule(`${opts.brandId}:prune-inbox`, CORE_JOBS.pruneInbox, { cron: '20 4 * * *', tz: opts.timezone });
   };
 }

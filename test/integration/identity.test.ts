@@ -3,7 +3,7 @@
 // phone joins a new channel to the profile that has it.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCustomer } from '../../core/customers/index.js';
+import { resolveCustomer, reverseMerge } from '../../core/customers/index.js';
 import { postLedgerEntry } from '../../core/loyalty/index.js';
 import { silentLog, systemClock, type CoreDeps } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
@@ -78,6 +78,29 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
       { kind: 'transfer_out', points: -120 },
       { kind: 'transfer_in', points: 120 },
     ]);
+  });
+
+  it('lets staff reverse a merge: the chat and the points that are left go back to the old profile', async () => {
+    const first = client();
+    await enroll(first, 'Yara One');
+    const second = client();
+    await enroll(second, 'Yara Two');
+    const secondAccount = (await accountOfChannelUser(db(), second.sessionId))!;
+    await postLedgerEntry(deps(), { accountId: secondAccount.id, kind: 'bonus', points: 90, idempotencyKey: `test:rev:${second.sessionId}`, expiresAt: null });
+    const oldProfile = await customerOf(second.sessionId);
+    const code = codeIn(await first.say('link'));
+    await second.say(`link ${code}`);
+    const [merge] = await db().select().from(schema.customerMerges).where(eq(schema.customerMerges.fromCustomerId, oldProfile));
+    expect(merge?.pointsMoved).toBe(90);
+
+    expect(await reverseMerge(deps(), { brandId: 'demo', mergeId: merge!.id, by: 'staff-1' })).toEqual({ status: 'reversed', pointsReturned: 90, pointsShort: 0 });
+    expect(await customerOf(second.sessionId)).toBe(oldProfile);
+    expect((await accountOfChannelUser(db(), second.sessionId))?.pointsBalance).toBe(90);
+    expect((await accountOfChannelUser(db(), first.sessionId))?.pointsBalance).toBe(0);
+    expect(await second.say('balance')).toMatch(/You have 90 points/);
+    expect(await reverseMerge(deps(), { brandId: 'demo', mergeId: merge!.id, by: 'staff-1' })).toEqual({ status: 'already_reversed' });
+    const audited = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'identity.merge_reversed'));
+    expect(audited.map((r) => [r.actorType, r.actorId, r.target])).toEqual([['staff', 'staff-1', oldProfile]]);
   });
 
   it('refuses to merge two profiles with different verified phones, and tells staff', async () => {
