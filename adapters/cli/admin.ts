@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys/index.js';
+import { audit } from '../../core/audit/index.js';
+import { customerProfile, findCustomer, reverseMerge } from '../../core/customers/index.js';
 import { issueGiftCard } from '../../core/gift-cards/index.js';
 import { AppError, type CoreDeps } from '../../core/shared/index.js';
 
@@ -14,6 +16,8 @@ const USAGE = [
   '  admin api-key list',
   '  admin api-key revoke ID [--by WHO]',
   '  admin gift-card issue --amount MINOR --currency XXX [--expires YYYY-MM-DD] [--by WHO]',
+  '  admin customer show (--member CODE | --phone +E164) [--by WHO]   the unified profile across channels',
+  '  admin merge reverse ID --by WHO                                  undo a merge of two profiles',
 ];
 
 /** Exit codes: 0 done, 1 refused (unknown store or key, bad value), 2 wrong usage. */
@@ -40,6 +44,10 @@ export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId
         return await revokeKey(deps, args, out);
       case 'gift-card issue':
         return await issueCard(deps, args, out);
+      case 'customer show':
+        return await showCustomer(deps, args, out);
+      case 'merge reverse':
+        return await undoMerge(deps, args, out);
       default:
         return usage(out, group ? `unknown command: ${[group, action].filter(Boolean).join(' ')}` : undefined);
     }
@@ -65,6 +73,8 @@ function parse(rest: string[]) {
       amount: { type: 'string' },
       currency: { type: 'string' },
       expires: { type: 'string' },
+      member: { type: 'string' },
+      phone: { type: 'string' },
     },
   });
 }
@@ -174,4 +184,52 @@ function offsetMs(at: Date, timeZone: string): number {
   );
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+async function showCustomer(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { member, phone } = args.values;
+  if ((member === undefined) === (phone === undefined)) return usage(out, 'customer show needs exactly one of --member CODE or --phone +E164');
+  const customerId = await findCustomer(deps, { brandId: deps.brandId, ...(member ? { memberCode: member } : { phone: phone! }) });
+  const profile = customerId ? await customerProfile(deps, { brandId: deps.brandId, customerId }) : null;
+  // Reading a customer's data is audited like any staff access, found or not.
+  await audit(deps, { brandId: deps.brandId, actor: { type: 'staff', id: by(args) }, action: 'customer.viewed', target: customerId ?? undefined, result: profile ? 'ok' : 'not_found', details: { via: 'cli' } });
+  if (!profile) {
+    out('error: no such customer (or the phone matches more than one profile)');
+    return REFUSED;
+  }
+  const c = profile.customer;
+  out(`customer ${c.id}: ${c.name ?? '(no name)'} · phone ${c.phone ?? '—'}${c.phoneVerified ? ' (verified)' : ''} · language ${c.language ?? '—'}`);
+  out(profile.account ? `member ${profile.account.memberCode} · ${profile.account.points} points (+${profile.account.pendingPoints} on hold) · ${profile.account.tierCode}` : 'not a member');
+  out(`preferred channel: ${profile.preferredChannel ?? '—'}`);
+  out('channels:');
+  for (const i of profile.identities) out(`  ${i.channel} ${i.externalId}${i.displayName ? ` "${i.displayName}"` : ''} since ${i.since.toISOString()}${i.reachable ? '' : ' (unreachable)'}`);
+  out('consent in force:');
+  for (const r of profile.consents) out(`  ${r.purpose} on ${r.channel}: ${r.granted ? 'granted' : 'refused'} (wording ${r.wordingVersion}, ${r.at.toISOString()}, ${r.source})`);
+  if (profile.merges.length > 0) {
+    out('merges:');
+    for (const m of profile.merges) out(`  #${m.id} ${m.fromCustomerId} → ${m.intoCustomerId} (${m.reason}, ${m.at.toISOString()})${m.reversedAt ? ' reversed' : ''}`);
+  }
+  out('latest messages:');
+  for (const m of profile.timeline) out(`  ${m.at.toISOString()} ${m.channel} ${m.direction === 'in' ? '←' : '→'} ${(m.text ?? '').replace(/\s+/g, ' ').slice(0, 80)}`);
+  return OK;
+}
+
+async function undoMerge(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const id = Number(args.positionals[0]);
+  if (!Number.isSafeInteger(id) || id <= 0 || !args.values.by) return usage(out, 'merge reverse needs the merge number and --by WHO');
+  const result = await reverseMerge(deps, { brandId: deps.brandId, mergeId: id, by: by(args) });
+  switch (result.status) {
+    case 'reversed':
+      out(`merge #${id} reversed: ${result.pointsReturned} points returned${result.pointsShort > 0 ? `, ${result.pointsShort} already spent` : ''}.`);
+      return OK;
+    case 'not_found':
+      out(`error: no merge #${id}`);
+      return REFUSED;
+    case 'already_reversed':
+      out(`error: merge #${id} was already reversed`);
+      return REFUSED;
+    case 'superseded':
+      out(`error: the merged profile was merged again since; reverse that merge first`);
+      return REFUSED;
+  }
 }

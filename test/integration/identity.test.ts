@@ -3,6 +3,7 @@
 // phone joins a new channel to the profile that has it.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminCommand } from '../../adapters/cli/admin.js';
 import { resolveCustomer, reverseMerge } from '../../core/customers/index.js';
 import { postLedgerEntry } from '../../core/loyalty/index.js';
 import { silentLog, systemClock, type CoreDeps } from '../../core/shared/index.js';
@@ -101,6 +102,39 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
     expect(await reverseMerge(deps(), { brandId: 'demo', mergeId: merge!.id, by: 'staff-1' })).toEqual({ status: 'already_reversed' });
     const audited = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'identity.merge_reversed'));
     expect(audited.map((r) => [r.actorType, r.actorId, r.target])).toEqual([['staff', 'staff-1', oldProfile]]);
+  });
+
+  it('shows staff the unified profile across channels, audited, and lets them reverse a merge from the admin command', async () => {
+    const web = client();
+    await enroll(web, 'Maha Saeed');
+    const code = codeIn(await web.say('link'));
+    const other = client();
+    await other.say(`link ${code}`);
+    await other.say('STOP');
+    const account = (await accountOfChannelUser(db(), web.sessionId))!;
+    const lines: string[] = [];
+    const admin = (argv: string[]) => runAdminCommand(argv, { ...deps(), brandId: 'demo' }, (l) => lines.push(l));
+    expect(await admin(['customer', 'show', '--member', account.memberCode, '--by', 'ops-1'])).toBe(0);
+    const shown = lines.join('\n');
+    expect(shown).toMatch(/Maha Saeed/);
+    expect(shown).toMatch(new RegExp(`member ${account.memberCode} · 0 points`));
+    expect(shown).toContain(`web ${web.sessionId}`);
+    expect(shown).toContain(`web ${other.sessionId}`);
+    expect(shown).toMatch(/marketing on web: refused/);
+    expect(shown).toMatch(/preferred channel: web/);
+    expect(shown).toMatch(/merges:\n  #(\d+) /);
+    expect(shown).toMatch(/← STOP/);
+    const viewed = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'customer.viewed'));
+    expect(viewed.map((r) => [r.actorId, r.target, r.result])).toContainEqual(['admin-cli:ops-1', account.customerId, 'ok']);
+
+    const mergeId = /merges:\n  #(\d+) /.exec(shown)![1]!;
+    lines.length = 0;
+    expect(await admin(['merge', 'reverse', mergeId, '--by', 'ops-1'])).toBe(0);
+    expect(lines.join('\n')).toMatch(new RegExp(`merge #${mergeId} reversed`));
+    expect(await customerOf(other.sessionId)).not.toBe(account.customerId);
+    lines.length = 0;
+    expect(await admin(['merge', 'reverse', mergeId, '--by', 'ops-1'])).toBe(1);
+    expect(await admin(['customer', 'show', '--member', '0000000000'])).toBe(1);
   });
 
   it('refuses to merge two profiles with different verified phones, and tells staff', async () => {

@@ -1,0 +1,31 @@
+/** The LINE Messaging API channel: webhook signature, inbox, normalization, quick-reply rendering, reply-then-push delivery. */
+import { setIdentityReachable } from '../../../core/customers/index.js';
+import type { ChannelModule } from '../channel-module.js';
+import { createLineChannel } from './line.channel.js';
+import { readLineConfig } from './line.config.js';
+
+export { createLineChannel, type LineChannel, type LineChannelOptions } from './line.channel.js';
+export { readLineConfig, LINE_DEFAULT_API_BASE_URL, type LineConfig } from './line.config.js';
+export { createLineApiClient, LineApiError, type LineApiClient } from './line.client.js';
+export { toChannelError, codeFor } from './line.errors.js';
+export { normalizeLineEvent, LINE_FOLLOW_PAYLOAD } from './line.normalize.js';
+export { renderLineReply, splitText, LINE_TEXT_LIMIT, LINE_QUICK_REPLY_LIMIT, type LineMessage } from './line.render.js';
+export { deliverTurn, lineRetryKey, LINE_MESSAGES_PER_CALL } from './line.deliver.js';
+export { lineSignature, verifyLineSignature } from './line.signature.js';
+export { lineWebhookPlugin, LINE_WEBHOOK_PATH } from './line.webhook.js';
+
+/** The LINE channel module: on when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set. */
+export const lineChannelModule: ChannelModule = {
+  name: 'line',
+  create(ctx) {
+    const config = readLineConfig(ctx.env);
+    if (!config) return null;
+    return createLineChannel({
+      config,
+      sink: ctx.sink,
+      inbox: ctx.inbox,
+      log: ctx.log,
+      markUnreachable: (userId) => setIdentityReachable(ctx.deps, { brandId: ctx.brandId, channel: 'line', externalId: userId, reachable: false }),
+    });
+  },
+};

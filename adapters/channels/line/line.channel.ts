@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { InboundSink } from '../../../core/conversation/message.js';
+import type { Inbox } from '../../../core/inbox/index.js';
+import type { ChannelInstance } from '../channel-module.js';
+import type { LineConfig } from './line.config.js';
+import { createLineApiClient, type LineApiClient } from './line.client.js';
+import { deliverTurn, type LineRetryPolicy } from './line.deliver.js';
+import { lineEvent, type LineEvent } from './line.events.js';
+import { normalizeLineEvent } from './line.normalize.js';
+import { LINE_WEBHOOK_PATH, lineWebhookPlugin } from './line.webhook.js';
+
+/** What `createLineChannel` needs. */
+export interface LineChannelOptions {
+  config: LineConfig;
+  sink: InboundSink;
+  inbox: Pick<Inbox, 'accept' | 'register'>;
+  log: Logger;
+  /** Defaults to the @line/bot-sdk-backed client on `config.apiBaseUrl`. */
+  client?: LineApiClient;
+  retry?: LineRetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  /** Records that a user cannot be reached (unfollowed, i.e. blocked, the account); their next message clears it. */
+  markUnreachable?: (userId: string) => Promise<void>;
+}
+
+/** The LINE channel plus its event processor (exposed for tests; the inbox calls it). */
+export interface LineChannel extends ChannelInstance {
+  /** Processes one stored webhook event end to end; rejects only when the bot itself failed (retry later). */
+  processEvent(payload: unknown): Promise<void>;
+}
+
+// Keys already logged by logOnce; bounded so a flood of odd events cannot grow it without end.
+const LOG_ONCE_LIMIT = 1000;
+
+/**
+ * Builds the LINE channel: the webhook (signature, inbox), and the processor the inbox runs for each event
+ * (normalize, bot turn, reply token then push). Logs ids and codes only: never texts, tokens or phone numbers.
+ */
+export function createLineChannel(opts: LineChannelOptions): LineChannel {
+  const log = opts.log.child({ channel: 'line' });
+  const client = opts.client ?? createLineApiClient({ baseUrl: opts.config.apiBaseUrl, accessToken: opts.config.accessToken });
+  const logged = new Set<string>();
+  const logOnce = (key: string, level: 'debug' | 'info' | 'warn', fields: Record<string, unknown>, msg: string) => {
+    if (logged.has(key)) return;
+    if (logged.size < LOG_ONCE_LIMIT) logged.add(key);
+    log[level](fields, msg);
+  };
+
+  const processEvent = async (payload: unknown): Promise<void> => {
+    const parsed = lineEvent.safeParse(payload);
+    if (!parsed.success) {
+      // Stored by an older version or tampered with in the database: retrying cannot fix it.
+      log.warn({}, 'line stored event has an unexpected shape, skipped');
+      return;
+    }
+    const event = parsed.data;
+    const normalized = normalizeLineEvent(event);
+    if (normalized.kind === 'unfollow') {
+      // Campaigns skip unreachable identities; a follow (their next message) makes them reachable again.
+      log.info({ userId: normalized.userId, webhookEventId: event.webhookEventId }, 'line user unfollowed (blocked) the bot');
+      await opts.markUnreachable?.(normalized.userId);
+      return;
+    }
+    if (normalized.kind !== 'message') return;
+    const turn = await opts.sink.handle(normalized.message);
+    if (turn.duplicate) {
+      log.debug({ webhookEventId: event.webhookEventId }, 'line duplicate event, nothing sent');
+      return;
+    }
+    await deliverTurn(
+      {
+        client,
+        sink: opts.sink,
+        log,
+        ...(opts.retry ? { retry: opts.retry } : {}),
+        ...(opts.sleep ? { sleep: opts.sleep } : {}),
+        ...(opts.markUnreachable ? { markUnreachable: opts.markUnreachable } : {}),
+      },
+      { userId: normalized.message.chatId, replies: turn.replies, ...replyTokenOf(event) },
+    );
+  };
+
+  opts.inbox.register('line', processEvent);
+  return {
+    name: 'line',
+    processEvent,
+    routes: (fastify) => lineWebhookPlugin(fastify, { channelSecret: opts.config.channelSecret, inbox: opts.inbox, log, logOnce, path: LINE_WEBHOOK_PATH }),
+    start(url) {
+      log.info({ webhookUrl: `${url}${LINE_WEBHOOK_PATH}` }, 'line webhook ready: set its public HTTPS address in the LINE Developers console');
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * The reply token, unless the event is a redelivery: LINE redelivers only after our earlier answer failed, by which
+ * time the token has usually lapsed, so pushing straight away saves a call that would fail.
+ */
+function replyTokenOf(event: LineEvent): { replyToken?: string } {
+  if (event.replyToken === undefined || event.deliveryContext?.isRedelivery === true) return {};
+  return { replyToken: event.replyToken };
+}

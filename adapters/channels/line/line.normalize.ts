@@ -1,0 +1,71 @@
+import type { InboundMessage, MediaKind } from '../../../core/conversation/message.js';
+import { lineMessageContent, linePostbackContent, lineSource, type LineEvent } from './line.events.js';
+
+/** The button payload a follow (the customer added the bot as a friend, or unblocked it) stands for: a greeting. */
+export const LINE_FOLLOW_PAYLOAD = 'start';
+
+/** What the channel should do with an event that is not a customer message. */
+export type LineNonMessage =
+  | { kind: 'unfollow'; userId: string }
+  | { kind: 'group'; chatType: 'group' | 'room' }
+  | { kind: 'standby' }
+  | { kind: 'ignored'; eventType: string };
+
+/** The outcome of normalizing one event: a message for the bot, or the reason there is none. */
+export type LineNormalized = { kind: 'message'; message: InboundMessage } | LineNonMessage;
+
+/**
+ * Turns one LINE webhook event into the bot's `InboundMessage`. Only 1:1 chats with users are customer conversations
+ * (groups and rooms are team chats, handled later); only `message`, `postback` and `follow` events say something to
+ * the bot. The dedupe key is `webhookEventId`, which LINE keeps on redelivery for every event type.
+ */
+export function normalizeLineEvent(event: LineEvent): LineNormalized {
+  const source = lineSource.safeParse(event.source);
+  if (!source.success) return { kind: 'ignored', eventType: event.type };
+  if (source.data.type !== 'user') return { kind: 'group', chatType: source.data.type };
+  const userId = source.data.userId;
+  if (event.type === 'unfollow') return { kind: 'unfollow', userId };
+  if (event.mode === 'standby') return { kind: 'standby' };
+
+  const base: InboundMessage = {
+    channel: 'line',
+    externalUserId: userId,
+    chatId: userId,
+    platformMessageId: `evt:${event.webhookEventId}`,
+    timestamp: new Date(event.timestamp),
+  };
+  switch (event.type) {
+    case 'follow':
+      return { kind: 'message', message: { ...base, payload: LINE_FOLLOW_PAYLOAD } };
+    case 'postback': {
+      const postback = linePostbackContent.safeParse(event.postback);
+      if (!postback.success || postback.data.data === '') return { kind: 'ignored', eventType: event.type };
+      return { kind: 'message', message: { ...base, payload: postback.data.data } };
+    }
+    case 'message': {
+      const content = lineMessageContent.safeParse(event.message);
+      if (!content.success) return { kind: 'ignored', eventType: event.type };
+      if (content.data.type === 'text') {
+        const text = content.data.text ?? '';
+        return { kind: 'message', message: text.trim() === '' ? { ...base, media: 'other' } : { ...base, text } };
+      }
+      return { kind: 'message', message: { ...base, media: mediaKind(content.data.type) } };
+    }
+    default:
+      return { kind: 'ignored', eventType: event.type };
+  }
+}
+
+// LINE's "audio" is what the microphone button records, so it is a voice message to the customer.
+const MEDIA: Readonly<Record<string, MediaKind>> = {
+  image: 'photo',
+  video: 'video',
+  audio: 'voice',
+  file: 'file',
+  sticker: 'sticker',
+  location: 'location',
+};
+
+function mediaKind(type: string): MediaKind {
+  return MEDIA[type] ?? 'other';
+}

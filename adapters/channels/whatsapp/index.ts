@@ -1,0 +1,56 @@
+/** The WhatsApp Cloud API channel: webhook (signature, handshake), normalize, render, deliver, 24-hour window, statuses. */
+import type { ChannelModule } from '../channel-module.js';
+import { createGraphClient } from './whatsapp.client.js';
+import { readWhatsAppConfig } from './whatsapp.config.js';
+import { createWhatsAppProcessor } from './whatsapp.channel.js';
+import { setIdentityReachable } from '../../../core/customers/index.js';
+import { createStatusRecorder } from './whatsapp.statuses.js';
+import { whatsappWebhookPlugin } from './whatsapp.webhook.js';
+
+/** Where Meta posts events (set it as the callback URL in the app's WhatsApp configuration). */
+export const WHATSAPP_WEBHOOK_PATH = '/whatsapp/webhook';
+
+/** The WhatsApp channel module: on when WHATSAPP_APP_SECRET, _VERIFY_TOKEN, _ACCESS_TOKEN and _PHONE_NUMBER_ID are set. */
+export const whatsappChannelModule: ChannelModule = {
+  name: 'whatsapp',
+  create(ctx) {
+    const config = readWhatsAppConfig(ctx.env);
+    if (!config) return null;
+    const client = createGraphClient({ baseUrl: config.graphApiUrl, phoneNumberId: config.phoneNumberId, accessToken: config.accessToken });
+    ctx.inbox.register(
+      'whatsapp',
+      createWhatsAppProcessor({
+        client,
+        sink: ctx.sink,
+        templates: config.templates,
+        recordStatus: createStatusRecorder(ctx.deps, ctx.brandId),
+        markUnreachable: (waId) => setIdentityReachable(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', externalId: waId, reachable: false }),
+        log: ctx.log,
+        clock: ctx.deps.clock,
+      }),
+    );
+    return {
+      name: 'whatsapp',
+      routes: (fastify) =>
+        whatsappWebhookPlugin(fastify, {
+          path: WHATSAPP_WEBHOOK_PATH,
+          appSecret: config.appSecret,
+          verifyToken: config.verifyToken,
+          phoneNumberId: config.phoneNumberId,
+          inbox: ctx.inbox,
+          log: ctx.log,
+        }),
+    };
+  },
+};
+
+export { createGraphClient, type GraphClient, type GraphClientOptions } from './whatsapp.client.js';
+export { readWhatsAppConfig, DEFAULT_GRAPH_API_URL, type WhatsAppConfig, type WhatsAppTemplate } from './whatsapp.config.js';
+export { createWhatsAppProcessor, type WhatsAppProcessorOptions, type RetryPolicy } from './whatsapp.channel.js';
+export { codeFor, graphError, retryHintMs } from './whatsapp.errors.js';
+export { toInboundMessage } from './whatsapp.normalize.js';
+export { renderReply, languageOf, shorten, splitForBody, WHATSAPP_LIMITS, type GraphMessage, type WhatsAppSend } from './whatsapp.render.js';
+export { isValidSignature, signBody } from './whatsapp.signature.js';
+export { createStatusRecorder, toStatusUpdate, type StatusRecorder, type WhatsAppStatusUpdate } from './whatsapp.statuses.js';
+export { isWindowOpen, sendOutsideWindow, WINDOW_MS, type OutsideWindowResult } from './whatsapp.window.js';
+export { whatsappWebhookPlugin, type WhatsAppWebhookOptions } from './whatsapp.webhook.js';
