@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/**/*.js', 'db/migrations/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/**/*.js', 'db/migrations/**', '.puppeteerrc.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -122,12 +122,12 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
     expect(shown).toContain(`web ${other.sessionId}`);
     expect(shown).toMatch(/marketing on web: refused/);
     expect(shown).toMatch(/preferred channel: web/);
-    expect(shown).toMatch(/merges:\n  #(\d+) /);
+    expect(shown).toMatch(/merges:\n {2}#(\d+) /);
     expect(shown).toMatch(/← STOP/);
     const viewed = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'customer.viewed'));
     expect(viewed.map((r) => [r.actorId, r.target, r.result])).toContainEqual(['admin-cli:ops-1', account.customerId, 'ok']);
 
-    const mergeId = /merges:\n  #(\d+) /.exec(shown)![1]!;
+    const mergeId = /merges:\n {2}#(\d+) /.exec(shown)![1]!;
     lines.length = 0;
     expect(await admin(['merge', 'reverse', mergeId, '--by', 'ops-1'])).toBe(0);
     expect(lines.join('\n')).toMatch(new RegExp(`merge #${mergeId} reversed`));
