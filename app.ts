@@ -154,7 +154,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const plugins: FastifyPluginAsync[] = [posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) })];
   const inbox = createInbox(deps);
-  const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, inbox, deps, log: logger };
+  const staffSink = createStaffBot({ log: logger });
+  const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, staffSink, inbox, deps, log: logger };
   const channels = (options.channels ?? CHANNEL_MODULES).flatMap((m) => m.create(channelContext) ?? []);
   for (const channel of channels) if (channel.routes) plugins.push(channel.routes);
   let telegram: TelegramChannel | undefined;
@@ -164,7 +165,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
       sink,
       // Team workspaces: their messages go to the staff side, never to the customer bot.
-      staffSink: createStaffBot({ log: logger }),
+      staffSink,
       staffChats: config.TELEGRAM_STAFF_CHAT_IDS ?? [],
       log: logger,
     });

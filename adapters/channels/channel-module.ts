@@ -4,7 +4,7 @@
 // channel's processor, registered on the inbox, normalizes the event, runs the bot and delivers the replies.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { ChannelName, InboundSink } from '../../core/conversation/index.js';
+import type { ChannelName, InboundSink, StaffSink } from '../../core/conversation/index.js';
 import type { Inbox } from '../../core/inbox/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 
@@ -14,6 +14,8 @@ export interface ChannelContext {
   env: Readonly<Record<string, string | undefined>>;
   brandId: string;
   sink: InboundSink;
+  /** Where team-workspace messages go (never the customer bot). */
+  staffSink: StaffSink;
   inbox: Inbox;
   deps: CoreDeps;
   log: Logger;

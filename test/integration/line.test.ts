@@ -27,13 +27,14 @@ type Sent = { type: string; text?: string; quickReply?: { items: Array<{ action:
 const VOUCHER = /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}/;
 
 describe('LINE on pglite', () => {
+  const STAFF_GROUP = `C${'5'.repeat(32)}`;
   let api: FakeLineApi;
   let t: TestApp;
   beforeAll(async () => {
     api = await startFakeLineApi();
     t = await startTestApp(
       'pglite',
-      { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: api.token, LINE_API_BASE_URL: api.url },
+      { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: api.token, LINE_API_BASE_URL: api.url, LINE_STAFF_GROUP_IDS: STAFF_GROUP },
       { channels: [lineChannelModule] },
     );
   });
@@ -151,6 +152,19 @@ describe('LINE on pglite', () => {
     await t.app.inbox.drain();
     expect(await rows()).toEqual(after);
     expect(api.messagesTo(user)).toHaveLength(sent);
+  });
+
+  it('routes a staff group message to the staff side and answers in the group, never to the customer bot', async () => {
+    const before = await rows();
+    const staffer = lineUserId();
+    const event = { ...textEvent(staffer, '/ping', api.issueReplyToken(STAFF_GROUP)), source: { type: 'group', groupId: STAFF_GROUP, userId: staffer } };
+    expect((await post(webhookBody([event]))).status).toBe(200);
+    await t.app.inbox.drain();
+    expect(texts(api.messagesTo(STAFF_GROUP) as Sent[])).toMatch(/pong/);
+    expect(api.messagesTo(staffer)).toEqual([]);
+    const after = await rows();
+    // Stored in the inbox (one event), never as a customer message.
+    expect(after).toEqual({ events: before.events + 1, messages: before.messages });
   });
 
   it('ignores unknown event types and group chats without storing them', async () => {

@@ -23,6 +23,7 @@ export const lineChannelModule: ChannelModule = {
     return createLineChannel({
       config,
       sink: ctx.sink,
+      staffSink: ctx.staffSink,
       inbox: ctx.inbox,
       log: ctx.log,
       markUnreachable: (userId) => setIdentityReachable(ctx.deps, { brandId: ctx.brandId, channel: 'line', externalId: userId, reachable: false }),

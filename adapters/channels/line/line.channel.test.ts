@@ -38,7 +38,7 @@ describe('LINE channel: webhook, inbox and delivery against the fake Messaging A
     logs = captureLogger();
     waits = [];
     channel = createLineChannel({
-      config: { channelSecret: SECRET, accessToken: api.token, apiBaseUrl: api.url },
+      config: { channelSecret: SECRET, accessToken: api.token, apiBaseUrl: api.url, staffGroupIds: [] },
       sink,
       inbox,
       log: logs.log,
@@ -139,7 +139,7 @@ describe('LINE channel: webhook, inbox and delivery against the fake Messaging A
     const messages = logs.entries().map((e) => e.msg);
     expect(messages.filter((m) => m === 'line event type ignored')).toHaveLength(1);
     expect(logs.entries()).toContainEqual(expect.objectContaining({ msg: 'line event type ignored', eventType: 'beacon' }));
-    expect(messages).toContain('line group chat event ignored (team chats are not handled yet)');
+    expect(messages).toContain('line group chat event ignored (not a staff workspace)');
     expect(messages).toContain('line webhook event with an unexpected shape skipped');
     expect(sink.processed).toHaveLength(1);
   });
@@ -232,7 +232,7 @@ describe('LINE channel: webhook, inbox and delivery against the fake Messaging A
   it('records AUTH for the whole turn when the access token is refused, without pushing', async () => {
     const user = lineUserId();
     const broken = createLineChannel({
-      config: { channelSecret: SECRET, accessToken: 'revoked', apiBaseUrl: api.url },
+      config: { channelSecret: SECRET, accessToken: 'revoked', apiBaseUrl: api.url, staffGroupIds: [] },
       sink,
       inbox: new MemoryInbox(),
       log: silentLogger,

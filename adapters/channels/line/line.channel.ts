@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { InboundSink } from '../../../core/conversation/message.js';
+import type { InboundSink, StaffMessage, StaffSink } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { ChannelInstance } from '../channel-module.js';
 import type { LineConfig } from './line.config.js';
 import { createLineApiClient, type LineApiClient } from './line.client.js';
-import { deliverTurn, type LineRetryPolicy } from './line.deliver.js';
+import { deliverTurn, LINE_MESSAGES_PER_CALL, type LineRetryPolicy } from './line.deliver.js';
+import { toChannelError } from './line.errors.js';
 import { lineEvent, type LineEvent } from './line.events.js';
-import { normalizeLineEvent } from './line.normalize.js';
+import { normalizeLineEvent, toLineStaffMessage } from './line.normalize.js';
+import { renderLineReply } from './line.render.js';
 import { LINE_WEBHOOK_PATH, lineWebhookPlugin } from './line.webhook.js';
 
 /** What `createLineChannel` needs. */
@@ -21,6 +24,8 @@ export interface LineChannelOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Records that a user cannot be reached (unfollowed, i.e. blocked, the account); their next message clears it. */
   markUnreachable?: (userId: string) => Promise<void>;
+  /** Where team-workspace (staff group) messages go; their replies are posted in the group. */
+  staffSink?: StaffSink;
 }
 
 /** The LINE channel plus its event processor (exposed for tests; the inbox calls it). */
@@ -61,6 +66,11 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
       await opts.markUnreachable?.(normalized.userId);
       return;
     }
+    if (normalized.kind === 'group') {
+      const staff = opts.config.staffGroupIds.includes(normalized.chatId) ? toLineStaffMessage(event, normalized.chatId, normalized.userId) : null;
+      if (staff && opts.staffSink) await answerStaff(staff, replyTokenOf(event).replyToken);
+      return;
+    }
     if (normalized.kind !== 'message') return;
     const turn = await opts.sink.handle(normalized.message);
     if (turn.duplicate) {
@@ -80,11 +90,31 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
     );
   };
 
+  /** Staff replies go to the group (reply token first, else push); they are not customer messages, nothing is stored. */
+  const answerStaff = async (msg: StaffMessage, replyToken: string | undefined): Promise<void> => {
+    const replies = await opts.staffSink!.handle(msg);
+    const messages = replies.flatMap((r) => renderLineReply(r)).slice(0, LINE_MESSAGES_PER_CALL);
+    if (messages.length === 0) return;
+    try {
+      if (replyToken) await client.replyMessage({ replyToken, messages });
+      else await client.pushMessage({ to: msg.workspaceId, messages }, randomUUID());
+    } catch (err) {
+      log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'line staff reply failed');
+    }
+  };
+
   opts.inbox.register('line', processEvent);
   return {
     name: 'line',
     processEvent,
-    routes: (fastify) => lineWebhookPlugin(fastify, { channelSecret: opts.config.channelSecret, inbox: opts.inbox, log, logOnce, path: LINE_WEBHOOK_PATH }),
+    routes: (fastify) => lineWebhookPlugin(fastify, {
+        channelSecret: opts.config.channelSecret,
+        inbox: opts.inbox,
+        log,
+        logOnce,
+        path: LINE_WEBHOOK_PATH,
+        staffGroupIds: opts.config.staffGroupIds,
+      }),
     start(url) {
       log.info({ webhookUrl: `${url}${LINE_WEBHOOK_PATH}` }, 'line webhook ready: set its public HTTPS address in the LINE Developers console');
       return Promise.resolve();

@@ -12,7 +12,15 @@ describe('readLineConfig', () => {
       channelSecret: 'abc123',
       accessToken: 'tok/en+=',
       apiBaseUrl: 'https://api.line.me',
+      staffGroupIds: [],
     });
+  });
+
+  it('reads the staff group ids, and refuses ids that are not LINE group ids', () => {
+    const base = { LINE_CHANNEL_SECRET: 'abc123', LINE_CHANNEL_ACCESS_TOKEN: 'token' };
+    const group = `C${'a'.repeat(32)}`;
+    expect(readLineConfig({ ...base, LINE_STAFF_GROUP_IDS: ` ${group} ` })?.staffGroupIds).toEqual([group]);
+    expect(() => readLineConfig({ ...base, LINE_STAFF_GROUP_IDS: 'team' })).toThrow(/LINE_STAFF_GROUP_IDS/);
   });
 
   it('takes a base URL for tests and drops its trailing slash', () => {

@@ -9,6 +9,8 @@ export interface LineConfig {
   accessToken: string;
   /** Messaging API origin without a trailing slash; tests point it at a fake server. */
   apiBaseUrl: string;
+  /** Group ids of the team workspaces (LINE_STAFF_GROUP_IDS): their messages go to the staff side. */
+  staffGroupIds: string[];
 }
 
 /** Where LINE's Messaging API lives. */
@@ -22,6 +24,11 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .transform((url) => (url ?? LINE_DEFAULT_API_BASE_URL).replace(/\/+$/, '')),
+  LINE_STAFF_GROUP_IDS: z
+    .string()
+    .regex(/^\s*C[0-9a-f]{32}\s*(,\s*C[0-9a-f]{32}\s*)*$/, 'comma-separated LINE group ids (C followed by 32 hex digits)')
+    .optional()
+    .transform((v) => (v ? v.split(',').map((id) => id.trim()) : [])),
 });
 
 /**
@@ -39,6 +46,7 @@ export function readLineConfig(env: Readonly<Record<string, string | undefined>>
     LINE_CHANNEL_SECRET: secret,
     LINE_CHANNEL_ACCESS_TOKEN: token,
     LINE_API_BASE_URL: blankToUndefined(env.LINE_API_BASE_URL),
+    LINE_STAFF_GROUP_IDS: blankToUndefined(env.LINE_STAFF_GROUP_IDS),
   });
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
@@ -48,6 +56,7 @@ export function readLineConfig(env: Readonly<Record<string, string | undefined>>
     channelSecret: parsed.data.LINE_CHANNEL_SECRET,
     accessToken: parsed.data.LINE_CHANNEL_ACCESS_TOKEN,
     apiBaseUrl: parsed.data.LINE_API_BASE_URL,
+    staffGroupIds: parsed.data.LINE_STAFF_GROUP_IDS,
   };
 }
 

@@ -51,11 +51,11 @@ describe('normalizeLineEvent', () => {
     expect(messageOf(textEvent(USER, '   '))).toMatchObject({ media: 'other' });
   });
 
-  it('ignores groups and rooms (team chats are not customer conversations)', () => {
+  it('sets groups and rooms apart from customer conversations, with the chat and sender ids', () => {
     const group = { ...textEvent(USER, 'hi'), source: { type: 'group', groupId: 'Ca56f94637c', userId: USER } };
     const room = { ...textEvent(USER, 'hi'), source: { type: 'room', roomId: 'Ra8dbf4673c', userId: USER } };
-    expect(normalizeLineEvent(parse(group))).toEqual({ kind: 'group', chatType: 'group' });
-    expect(normalizeLineEvent(parse(room))).toEqual({ kind: 'group', chatType: 'room' });
+    expect(normalizeLineEvent(parse(group))).toEqual({ kind: 'group', chatType: 'group', chatId: 'Ca56f94637c', userId: USER });
+    expect(normalizeLineEvent(parse(room))).toEqual({ kind: 'group', chatType: 'room', chatId: 'Ra8dbf4673c', userId: USER });
   });
 
   it('reports unfollow with the user id, so the channel can note the user is unreachable', () => {

@@ -1,4 +1,4 @@
-import type { InboundMessage, MediaKind } from '../../../core/conversation/message.js';
+import type { InboundMessage, MediaKind, StaffMessage } from '../../../core/conversation/message.js';
 import { lineMessageContent, linePostbackContent, lineSource, type LineEvent } from './line.events.js';
 
 /** The button payload a follow (the customer added the bot as a friend, or unblocked it) stands for: a greeting. */
@@ -7,7 +7,7 @@ export const LINE_FOLLOW_PAYLOAD = 'start';
 /** What the channel should do with an event that is not a customer message. */
 export type LineNonMessage =
   | { kind: 'unfollow'; userId: string }
-  | { kind: 'group'; chatType: 'group' | 'room' }
+  | { kind: 'group'; chatType: 'group' | 'room'; chatId: string; userId: string | undefined }
   | { kind: 'standby' }
   | { kind: 'ignored'; eventType: string };
 
@@ -22,7 +22,8 @@ export type LineNormalized = { kind: 'message'; message: InboundMessage } | Line
 export function normalizeLineEvent(event: LineEvent): LineNormalized {
   const source = lineSource.safeParse(event.source);
   if (!source.success) return { kind: 'ignored', eventType: event.type };
-  if (source.data.type !== 'user') return { kind: 'group', chatType: source.data.type };
+  if (source.data.type === 'group') return { kind: 'group', chatType: 'group', chatId: source.data.groupId, userId: source.data.userId };
+  if (source.data.type === 'room') return { kind: 'group', chatType: 'room', chatId: source.data.roomId, userId: source.data.userId };
   const userId = source.data.userId;
   if (event.type === 'unfollow') return { kind: 'unfollow', userId };
   if (event.mode === 'standby') return { kind: 'standby' };
@@ -68,4 +69,19 @@ const MEDIA: Readonly<Record<string, MediaKind>> = {
 
 function mediaKind(type: string): MediaKind {
   return MEDIA[type] ?? 'other';
+}
+
+/** A text message in a group as a team-workspace message (the caller checks the group is a staff workspace). */
+export function toLineStaffMessage(event: LineEvent, groupId: string, userId: string | undefined): StaffMessage | null {
+  if (event.type !== 'message') return null;
+  const content = lineMessageContent.safeParse(event.message);
+  if (!content.success || content.data.type !== 'text') return null;
+  return {
+    channel: 'line',
+    workspaceId: groupId,
+    senderId: userId ?? 'unknown',
+    ...(content.data.text !== undefined ? { text: content.data.text } : {}),
+    platformMessageId: `evt:${event.webhookEventId}`,
+    timestamp: new Date(event.timestamp),
+  };
 }

@@ -19,6 +19,8 @@ export interface LineWebhookOptions {
   logOnce: (key: string, level: 'debug' | 'info' | 'warn', fields: Record<string, unknown>, msg: string) => void;
   path?: string;
   bodyLimit?: number;
+  /** Groups that are team workspaces: their events are stored for the staff side. */
+  staffGroupIds?: readonly string[];
 }
 
 /**
@@ -59,7 +61,12 @@ export const lineWebhookPlugin: FastifyPluginAsync<LineWebhookOptions> = (fastif
           await opts.inbox.accept({ channel: 'line', eventId: event.data.webhookEventId, chatKey: normalized.userId, payload: event.data });
           break;
         case 'group':
-          opts.logOnce('group', 'debug', { chatType: normalized.chatType }, 'line group chat event ignored (team chats are not handled yet)');
+          // A team workspace's messages go to the staff side; any other group is nobody's business here.
+          if (normalized.chatType === 'group' && opts.staffGroupIds?.includes(normalized.chatId)) {
+            await opts.inbox.accept({ channel: 'line', eventId: event.data.webhookEventId, chatKey: normalized.chatId, payload: event.data });
+          } else {
+            opts.logOnce('group', 'debug', { chatType: normalized.chatType }, 'line group chat event ignored (not a staff workspace)');
+          }
           break;
         case 'standby':
           opts.logOnce('standby', 'info', {}, 'line standby event ignored (another channel is answering this chat)');
