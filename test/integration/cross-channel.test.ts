@@ -65,7 +65,7 @@ describe('one customer on WhatsApp and LINE', () => {
     const res = await fetch(`${t.app.url}/line/webhook`, { method: 'POST', headers: signedHeaders(LINE_SECRET, body), body });
     expect(res.status).toBe(200);
     await t.app.inbox.drain();
-    return line.messagesTo(user).slice(before) as LineSent[];
+    return line.messagesTo(user).slice(before);
   }
   const lineText = (sent: LineSent[]) => sent.map((m) => m.text ?? '').join('\n');
   const lineChoices = (sent: LineSent[]) => sent.flatMap((m) => [...(m.quickReply?.items.map((i) => i.action.data ?? '') ?? []), ...(m.template?.actions?.map((a) => a.data ?? '') ?? [])]);
