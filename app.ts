@@ -2,7 +2,7 @@
 // main.ts calls it for `npm start`; integration tests call it to run the real app in-process.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -15,7 +15,7 @@ import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import { createStaffBot } from './bots/staff/index.js';
-import type { BrandSettings } from './bots/customer/turn-context.js';
+import type { BrandSettings, CustomerNotifier } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
 import { LANGUAGES, type Language } from './core/conversation/index.js';
 import { brandExists, seedDemoData } from './core/demo/index.js';
@@ -119,7 +119,20 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     : null;
   const llm = chatModel ? createLlmFallback({ llm: chatModel, log: logger }) : null;
   const answerer = chatModel && queryEmbedder ? createGroundedAnswerer({ llm: chatModel, log: logger }) : null;
-  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer });
+  // Texts to a customer on another of their channels (a link code to their WhatsApp), through the running channels.
+  const running: { channels: ChannelInstance[] } = { channels: [] };
+  const notify: CustomerNotifier = async ({ customerId, channel, text }) => {
+    const instance = running.channels.find((c) => c.name === channel && c.notify !== undefined);
+    if (!instance?.notify) return 'no_identity';
+    const [identity] = await db.db
+      .select({ externalId: schema.channelIdentities.externalId })
+      .from(schema.channelIdentities)
+      .where(and(eq(schema.channelIdentities.customerId, customerId), eq(schema.channelIdentities.channel, channel), isNull(schema.channelIdentities.unreachableAt)))
+      .orderBy(desc(schema.channelIdentities.createdAt))
+      .limit(1);
+    return identity ? await instance.notify(identity.externalId, text) : 'no_identity';
+  };
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer, notify });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;
@@ -157,6 +170,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const staffSink = createStaffBot({ log: logger });
   const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, staffSink, inbox, deps, log: logger };
   const channels = (options.channels ?? CHANNEL_MODULES).flatMap((m) => m.create(channelContext) ?? []);
+  running.channels = channels;
   for (const channel of channels) if (channel.routes) plugins.push(channel.routes);
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -30,7 +30,15 @@ export interface ChannelInstance {
   start?(url: string): Promise<void>;
   /** Stops taking work and waits for work in progress. */
   stop?(): Promise<void>;
+  /**
+   * Sends one text to a person on this channel outside a conversation turn (a one-time link code), within the
+   * platform's rules: 'window_closed' when the platform allows no free text now, never a message that goes nowhere.
+   */
+  notify?: (externalUserId: string, text: string) => Promise<NotifyResult>;
 }
+
+/** What a proactive text did. */
+export type NotifyResult = 'sent' | 'window_closed' | 'failed';
 
 /** A channel the app can run. */
 export interface ChannelModule {

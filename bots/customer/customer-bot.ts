@@ -25,7 +25,7 @@ import { currentField } from './forms/form-engine.js';
 import { catalogs } from './i18n/index.js';
 import { prepareTurn } from './prepare.js';
 import { MAX_TEXT_LENGTH, route } from './router.js';
-import { say, type BrandSettings, type ConversationState, type IntentRecognizer, type TurnContext } from './turn-context.js';
+import { say, type BrandSettings, type ConversationState, type CustomerNotifier, type IntentRecognizer, type TurnContext } from './turn-context.js';
 
 /** What the customer bot is built from. */
 export interface CustomerBotDeps extends CoreDeps {
@@ -37,6 +37,8 @@ export interface CustomerBotDeps extends CoreDeps {
   llm?: LlmFallback | null;
   /** Optional LLM answers from the knowledge base, grounded in its chunks (needs `knowledge`). */
   answerer?: GroundedAnswerer | null;
+  /** Sends a text to a customer on another channel (link codes by WhatsApp). */
+  notify?: CustomerNotifier | null;
 }
 
 /** Creates the customer bot. */
@@ -55,7 +57,10 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
     (state, remembered) => chooseLanguage(msg, state, remembered, deps.brand.defaultLanguage),
     MAX_TEXT_LENGTH,
   );
-  return deps.db.transaction(async (tx) => {
+  // Work that must wait for the turn to commit (a code sent to another channel): run after the transaction, so no
+  // network call holds the conversation's lock, and nothing is sent for a turn that rolled back.
+  const afterCommit: Array<() => Promise<void>> = [];
+  const result = await deps.db.transaction(async (tx) => {
     const txDeps: CoreDeps = { db: tx, clock: deps.clock, log };
     const { customer } = await resolveCustomer(txDeps, {
       brandId: deps.brand.id,
@@ -84,6 +89,8 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       nlu: deps.nlu,
       knowledge: deps.knowledge ?? null,
       prepared,
+      notify: deps.notify ?? null,
+      afterCommit,
       msg,
       text: (msg.text ?? '').trim(),
       customer,
@@ -116,6 +123,10 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
     if (customer.language !== ctx.lang) await updateCustomer(txDeps, customer.id, { language: ctx.lang });
     return { duplicate: false, replies: outbound };
   });
+  for (const task of afterCommit) {
+    await task().catch((err: unknown) => log.error({ err: errorSummary(err) }, 'after-turn task failed'));
+  }
+  return result;
 }
 
 /**

@@ -1,9 +1,12 @@
 import type { Embedder } from '../../knowledge/index.js';
 import type { PreparedTurn } from './prepare.js';
-import type { InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
+import type { ChannelName, InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
 import type { Customer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { catalogs, directionOf, type Catalog } from './i18n/index.js';
+
+/** Sends one text to a customer on one of their channels; 'no_identity' when they have none there (or it is unreachable). */
+export type CustomerNotifier = (input: { customerId: string; channel: ChannelName; text: string }) => Promise<'sent' | 'window_closed' | 'failed' | 'no_identity'>;
 
 /** What the bot knows about the brand it speaks for. */
 export interface BrandSettings {
@@ -51,6 +54,10 @@ export interface TurnContext {
   knowledge: Embedder | null;
   /** What the LLM made of this message before the turn began (prepare.ts); null without an LLM or when not needed. */
   prepared: PreparedTurn | null;
+  /** Sends a text to a customer on another channel (a link code to their WhatsApp); null when no channel can. */
+  notify: CustomerNotifier | null;
+  /** Tasks run once the turn has committed (never inside its transaction): sends to other channels. */
+  afterCommit: Array<() => Promise<void>>;
   msg: InboundMessage;
   /** The message text, trimmed ('' when there is none). */
   text: string;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import type { ChannelName, InboundMessage, OutboundReply, Reply } from './message.js';
@@ -43,6 +43,23 @@ export async function peekConversation(deps: CoreDeps, input: { brandId: string;
     .from(schema.conversations)
     .where(and(eq(schema.conversations.brandId, input.brandId), eq(schema.conversations.channel, input.channel), eq(schema.conversations.chatId, input.chatId)));
   return row;
+}
+
+/** When the person last wrote in this chat (platform windows such as WhatsApp's 24 hours count from it); null if never. */
+export async function lastInboundAt(deps: CoreDeps, input: { brandId: string; channel: ChannelName; chatId: string }): Promise<Date | null> {
+  const [row] = await deps.db
+    .select({ at: sql<Date | string | null>`max(${schema.messages.createdAt})` })
+    .from(schema.messages)
+    .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
+    .where(
+      and(
+        eq(schema.conversations.brandId, input.brandId),
+        eq(schema.conversations.channel, input.channel),
+        eq(schema.conversations.chatId, input.chatId),
+        eq(schema.messages.direction, 'in'),
+      ),
+    );
+  return row?.at ? new Date(row.at) : null;
 }
 
 /** Whether this platform message was already received (a redelivery); a plain read, for work before the turn. */

@@ -4,6 +4,7 @@ export {
   lockConversation,
   peekConversation,
   alreadyReceived,
+  lastInboundAt,
   saveConversation,
   recordInbound,
   findInbound,

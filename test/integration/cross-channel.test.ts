@@ -105,4 +105,29 @@ describe('one customer on WhatsApp and LINE', () => {
     expect(await wa(phone, 'balance')).toMatch(new RegExp(`You have ${after.pointsBalance} points`));
     expect((await accountOfChannelUser(t.app.db.db, user))?.id).toBe(account.id);
   });
+
+  it('links LINE by phone: a code goes to that number on WhatsApp, the same answer when the number is unknown', async () => {
+    const phone = '971501230001';
+    await wa(phone, 'join');
+    await wa(phone, 'Salma Idris');
+    await wa(phone, '1991-02-03');
+    await wa(phone, 'yes');
+    await wa(phone, 'no', 2);
+
+    const user = lineUserId();
+    const before = graph.messagesTo(phone).length;
+    const asked = lineText(await onLine(user, textEvent(user, `link +${phone}`, line.issueReplyToken(user))));
+    expect(asked).toMatch(/If that number belongs to a member/);
+    const sent = (await graph.waitForMessages(phone, before + 1)).slice(before).map(waText).join('\n');
+    const code = /link (\d{6})/.exec(sent)?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    expect(lineText(await onLine(user, textEvent(user, `link ${code}`, line.issueReplyToken(user))))).toMatch(/Linked![\s\S]*You have 0 points/);
+    expect((await accountOfChannelUser(t.app.db.db, user))?.id).toBe((await accountOfChannelUser(t.app.db.db, phone))?.id);
+
+    // An unknown number gets the very same answer, and nothing is sent anywhere.
+    const stranger = lineUserId();
+    const calls = graph.calls.length;
+    expect(lineText(await onLine(stranger, textEvent(stranger, 'link +971509999111', line.issueReplyToken(stranger))))).toBe(asked);
+    expect(graph.calls.length).toBe(calls);
+  });
 });

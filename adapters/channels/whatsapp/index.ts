@@ -3,7 +3,9 @@ import type { ChannelModule } from '../channel-module.js';
 import { createGraphClient } from './whatsapp.client.js';
 import { readWhatsAppConfig } from './whatsapp.config.js';
 import { createWhatsAppProcessor } from './whatsapp.channel.js';
+import { lastInboundAt } from '../../../core/conversation/index.js';
 import { setIdentityReachable } from '../../../core/customers/index.js';
+import { isWindowOpen } from './whatsapp.window.js';
 import { createStatusRecorder } from './whatsapp.statuses.js';
 import { whatsappWebhookPlugin } from './whatsapp.webhook.js';
 
@@ -31,6 +33,18 @@ export const whatsappChannelModule: ChannelModule = {
     );
     return {
       name: 'whatsapp',
+      // Free text only inside the 24-hour window after the person's last message (a link code has no template).
+      async notify(waId, text) {
+        const last = await lastInboundAt(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', chatId: waId });
+        if (!last || !isWindowOpen(last, ctx.deps.clock.now())) return 'window_closed';
+        try {
+          await client.send(waId, { type: 'text', text: { body: text, preview_url: false } });
+          return 'sent';
+        } catch (err) {
+          ctx.log.warn({ channel: 'whatsapp', reason: err instanceof Error ? err.constructor.name : typeof err }, 'whatsapp notify failed');
+          return 'failed';
+        }
+      },
       routes: (fastify) =>
         whatsappWebhookPlugin(fastify, {
           path: WHATSAPP_WEBHOOK_PATH,

@@ -181,6 +181,11 @@ export interface Catalog {
     already: string;
     conflict: string;
     rateLimited: string;
+    /** Sent to the customer's WhatsApp when someone asked for a code by their number. */
+    codeByWhatsApp(code: string, minutes: number): string;
+    /** The same answer whether or not the number is known. */
+    codeSentIfKnown: string;
+    badPhone: string;
   };
   /** A rating sent with no survey open. */
   npsThanks(score: number | null): string;

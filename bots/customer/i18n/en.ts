@@ -167,6 +167,9 @@ export const en: Catalog = {
     support: "I'm sorry about that. 🙏 I've passed this to a person from our team, who will reply in this chat as soon as they can. You can add any details (store, date, order or receipt number) here.",
   },
   link: {
+    codeByWhatsApp: (code, minutes) => `Your code to link another chat app to your Loyalty Club account: ${code} (valid ${minutes} minutes). Send "link ${code}" in that app. If you did not ask for it, ignore this message.`,
+    codeSentIfKnown: "If that number belongs to a member we can reach on WhatsApp, a code is on its way there. Send \"link\" and the code here.",
+    badPhone: "That doesn't look like a phone number. Please include the country code, e.g. link +971 50 123 4567.",
     code: (code, minutes) => `Your link code is ${code}. On the other app where you chat with us, send: link ${code}\nIt works once, for ${minutes} minutes.`,
     linked: "Linked! This chat now shares your membership, points and vouchers.",
     invalid: "That code doesn't work: it may have expired or been used. Send \"link\" on the app where you're already a member to get a new one.",
