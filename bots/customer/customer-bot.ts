@@ -1,5 +1,6 @@
 // The customer bot as an InboundSink: one database transaction per message, so the stored message, the
 // dialogue state, any domain writes and the stored replies commit together or not at all.
+import { eq } from 'drizzle-orm';
 import { detectLanguage } from '../../nlu/index.js';
 import {
   LANGUAGES,
@@ -15,8 +16,9 @@ import {
   type Reply,
   type TurnResult,
 } from '../../core/conversation/index.js';
-import { resolveCustomer, updateCustomer } from '../../core/customers/index.js';
+import { joinByVerifiedPhone, resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
+import { schema } from '../../db/index.js';
 import type { Embedder, GroundedAnswerer } from '../../knowledge/index.js';
 import type { LlmFallback } from '../../nlu/llm-fallback.js';
 import { enrollmentForm } from './features/enrollment.js';
@@ -62,13 +64,21 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
   const afterCommit: Array<() => Promise<void>> = [];
   const result = await deps.db.transaction(async (tx) => {
     const txDeps: CoreDeps = { db: tx, clock: deps.clock, log };
-    const { customer } = await resolveCustomer(txDeps, {
+    let { customer } = await resolveCustomer(txDeps, {
       brandId: deps.brand.id,
       channel: msg.channel,
       externalId: msg.externalUserId,
       displayName: msg.displayName,
       verifiedPhone: msg.verifiedPhone,
     });
+    // Their own number, vouched for by the platform (Telegram's contact button): the profile that has it is theirs.
+    if (msg.contact?.verified) {
+      const joined = await joinByVerifiedPhone(txDeps, { brandId: deps.brand.id, customerId: customer.id, phone: msg.contact.phone });
+      if (joined !== customer.id) {
+        const [profile] = await tx.select().from(schema.customers).where(eq(schema.customers.id, joined));
+        if (profile) customer = profile;
+      }
+    }
     const conversation = await lockConversation(txDeps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId, customerId: customer.id });
     // A gift card code is a bearer secret: the stored copy of the message keeps only its last four symbols.
     const stored = redactForStorage(msg, conversation.state);

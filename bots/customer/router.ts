@@ -101,6 +101,13 @@ export async function route(ctx: TurnContext): Promise<Reply[]> {
   const picked = await answerPick(ctx);
   if (picked) return picked;
 
+  // Signing up, but this chat has just been recognised as a member's (a shared number, a link): nothing to sign up for.
+  if (ctx.isMember && ctx.state.form?.id === enrollmentForm.id) {
+    delete ctx.state.form;
+    const account = await findAccount(ctx.deps, ctx.customer.id);
+    return [say(ctx, ctx.t.enroll.alreadyMember(account!.memberCode)), ...(await balanceReplies(ctx))];
+  }
+
   const understood = understand(ctx);
   const form = openForm(ctx);
   if (form) return stepForm(ctx, form, understood, (c, u) => answerIntent(c, u));

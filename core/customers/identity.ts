@@ -4,7 +4,7 @@
 // junk identifiers never match, two profiles that disagree on a verified phone are never merged automatically (staff
 // are told instead), points move with transfer entries, and every merge is recorded so staff can see and reverse it.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { audit } from '../audit/index.js';
 import { postLedgerEntry } from '../loyalty/index.js';
@@ -36,6 +36,24 @@ export async function customerByVerifiedPhone(db: Db, brandId: string, phone: st
     .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId)))
     .limit(2);
   return rows.length === 1 ? rows[0]!.id : null;
+}
+
+/**
+ * A customer just proved a phone is theirs (Telegram's shared contact of their own number): when another live profile
+ * has that phone, this profile is merged into it (the same rules as any merge: refused on conflicting verified phones).
+ * Returns the profile that is the customer now.
+ */
+export async function joinByVerifiedPhone(deps: CoreDeps, input: { brandId: string; customerId: string; phone: string }): Promise<string> {
+  const phone = usablePhone(input.phone);
+  if (!phone) return input.customerId;
+  const rows = await deps.db
+    .select({ id: schema.customers.id })
+    .from(schema.customers)
+    .where(and(eq(schema.customers.brandId, input.brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId), ne(schema.customers.id, input.customerId)))
+    .limit(2);
+  if (rows.length !== 1) return input.customerId;
+  const merged = await mergeCustomers(deps, { brandId: input.brandId, fromId: input.customerId, intoId: rows[0]!.id, reason: 'verified_phone' });
+  return merged.status === 'merged' ? rows[0]!.id : input.customerId;
 }
 
 const hashCode = (brandId: string, code: string) => createHash('sha256').update(`${brandId}\0${code}`).digest('hex');

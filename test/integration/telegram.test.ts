@@ -1,7 +1,7 @@
 // The real app with the real grammy client, against a fake Bot API server on 127.0.0.1:
 // a customer enrolls and checks the balance in long-polling mode and in webhook mode.
 import type { Update, User } from 'grammy/types';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/index.js';
 import { callbackUpdate, messageUpdate } from '../../adapters/channels/telegram/telegram.test-support.js';
@@ -84,6 +84,22 @@ describe.each(testDbKinds)('Telegram on %s', (kind) => {
 
       const customers = await t.app.db.db.select().from(schema.customers);
       expect(customers.find((c) => c.name === 'Karim Nasser')).toMatchObject({ phone: '+971501112233', phoneVerified: true });
+    });
+
+    it('recognises a member by the number they share with the contact button: one customer, one balance', async () => {
+      const chat = conversation(api, (u) => Promise.resolve(api.queueUpdate(u)));
+      const user = newUser();
+      expect(await chat(user, press(user, 'intent:enroll'), 2)).toMatch(/full name/);
+      expect(await chat(user, text(user, 'Aisha M'))).toMatch(/date of birth/);
+      await chat(user, text(user, '1991-04-18'), 2);
+      // Aisha (a demo member known by this number) shares her own contact: this chat becomes hers.
+      const shared = messageUpdate(nextUpdateId++, { contact: { phone_number: '971501234567', first_name: 'Aisha', user_id: user.id } }, user);
+      const answer = await chat(user, shared, 2);
+      expect(answer).toMatch(/already a member/);
+      expect(answer).toMatch(/6,200 points/);
+      const [identity] = await t.app.db.db.select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, String(user.id)));
+      const [aisha] = await t.app.db.db.select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, 'demo-aisha'));
+      expect(identity?.customerId).toBe(aisha?.customerId);
     });
 
     it('routes a staff group message to the staff side, answering in its topic, and never to the customer bot', async () => {

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { InboundSink, OutboundReply, Reply } from '../../../core/conversation/message.js';
 import type { Clock } from '../../../core/shared/index.js';
-import { ChannelError, type ChannelErrorCode } from '../channel-error.js';
+import { ChannelError } from '../channel-error.js';
+import { renderNumberedTurn, type PlannedReply } from '../numbered-options.js';
+import { createTextDelivery } from '../text-delivery.js';
 import type { WechatApi } from './wechat.api.js';
 import { toInboundMessage } from './wechat.normalize.js';
 import { createOptionMemory, type OptionMemory } from './wechat.options.js';
@@ -50,11 +52,7 @@ export interface WechatChannel {
   sendProactive: (input: { openid: string; reply: Reply; lastInboundAt: Date | null }) => Promise<{ msgId?: string }>;
 }
 
-// Failures that repeat for every later message to the same customer: stop calling WeChat for the rest of the turn.
-const RECIPIENT_LEVEL: ReadonlySet<ChannelErrorCode> = new Set(['AUTH', 'BLOCKED_BY_USER', 'INVALID_RECIPIENT', 'WINDOW_CLOSED']);
 const fieldsSchema = z.record(z.string(), z.string());
-// Bounded, so a flood of failing events cannot grow it without limit.
-const MAX_TRACKED_RETRIES = 10_000;
 
 /** Builds the WeChat channel. */
 export function createWechatChannel(opts: WechatChannelOptions): WechatChannel {
@@ -63,16 +61,6 @@ export function createWechatChannel(opts: WechatChannelOptions): WechatChannel {
   const maxTemporaryRetries = opts.maxTemporaryRetries ?? 3;
   const maxWaitMs = opts.maxRateLimitWaitMs ?? 10_000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  // Attempts per event that ended in "retry later"; in memory, so a restart allows a few more (still bounded by the inbox).
-  const retries = new Map<string, number>();
-
-  const recordDelivery = async (outboundId: string, outcome: { platformMessageId?: string; error?: string }) => {
-    try {
-      await opts.sink.recordDelivery(outboundId, outcome);
-    } catch (err) {
-      log.error({ outboundId, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'wechat delivery record failed');
-    }
-  };
 
   /** Sends one text, waiting once for a short Retry-After. */
   const sendText = async (openid: string, content: string): Promise<{ msgId?: string }> => {
@@ -87,22 +75,27 @@ export function createWechatChannel(opts: WechatChannelOptions): WechatChannel {
     }
   };
 
+  const deliver = createTextDelivery({
+    sink: opts.sink,
+    log,
+    label: 'wechat',
+    describeError: (err) => (err instanceof Error ? err.message : 'non-error thrown'),
+    sendText: async (openid, text) => (await sendText(openid, text)).msgId,
+    toChannelError: (err) => (err instanceof ChannelError ? err : new ChannelError('UNKNOWN', 'WeChat send failed', { cause: err })),
+    maxTemporaryRetries,
+    onRecipientFailure: async (code, { outboundId, externalUserId }) => {
+      if (code !== 'BLOCKED_BY_USER') return;
+      log.warn({ outboundId }, 'wechat customer unreachable (unfollowed or blocked)');
+      await opts.markUnreachable?.(externalUserId).catch((err: unknown) => log.warn({ reason: String(err) }, 'wechat unreachable mark failed'));
+    },
+  });
+
   /** Renders a turn's replies with one running option number, and remembers the options for the customer's answer. */
-  const renderTurn = (openid: string, replies: readonly OutboundReply[]): Array<{ out: OutboundReply; rendered: WechatRendered | null }> => {
-    const buttons: WechatRendered['buttons'] = [];
-    const rendered = replies.map((out) => {
-      try {
-        const r = renderReply(out.reply, buttons.length + 1);
-        buttons.push(...r.buttons);
-        return { out, rendered: r };
-      } catch (err) {
-        log.error({ outboundId: out.id, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'wechat reply cannot be rendered');
-        return { out, rendered: null };
-      }
+  const renderTurn = (openid: string, replies: readonly OutboundReply[]): Array<PlannedReply<WechatRendered>> =>
+    renderNumberedTurn(replies, renderReply, {
+      remember: (buttons) => memory.remember(openid, buttons, opts.clock.now()),
+      unrenderable: (out, err) => log.error({ outboundId: out.id, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'wechat reply cannot be rendered'),
     });
-    memory.remember(openid, buttons, opts.clock.now());
-    return rendered;
-  };
 
   const process = async (payload: unknown): Promise<void> => {
     const parsed = fieldsSchema.safeParse(payload);
@@ -116,52 +109,7 @@ export function createWechatChannel(opts: WechatChannelOptions): WechatChannel {
     const turn = await opts.sink.handle(msg);
     // The inbox already dropped WeChat's redeliveries, so a duplicate turn here is our own retry of an event whose
     // replies were never sent (we throw only before the first send): deliver them now.
-    const plan = renderTurn(msg.chatId, turn.replies);
-    let sentAny = false;
-    let stopCode: ChannelErrorCode | undefined;
-    for (const { out, rendered } of plan) {
-      if (stopCode) {
-        await recordDelivery(out.id, { error: stopCode });
-        continue;
-      }
-      if (!rendered) {
-        await recordDelivery(out.id, { error: 'UNKNOWN' });
-        continue;
-      }
-      let lastId: string | undefined;
-      let failure: ChannelError | undefined;
-      for (const [index, text] of rendered.texts.entries()) {
-        try {
-          lastId = (await sendText(msg.chatId, text)).msgId ?? lastId;
-          sentAny = true;
-        } catch (err) {
-          failure = err instanceof ChannelError ? err : new ChannelError('UNKNOWN', 'WeChat send failed', { cause: err });
-          log.warn({ outboundId: out.id, code: failure.code, part: index + 1, parts: rendered.texts.length, reason: failure.message }, 'wechat delivery failed');
-          break;
-        }
-      }
-      if (!failure) {
-        await recordDelivery(out.id, lastId !== undefined ? { platformMessageId: lastId } : {});
-        continue;
-      }
-      const eventId = msg.platformMessageId;
-      const attempts = retries.get(eventId) ?? 0;
-      if (!sentAny && (failure.code === 'TEMPORARY' || failure.code === 'RATE_LIMITED') && attempts < maxTemporaryRetries) {
-        if (retries.size >= MAX_TRACKED_RETRIES) retries.delete(retries.keys().next().value!);
-        retries.set(eventId, attempts + 1);
-        throw failure; // the inbox retries with back-off; nothing was sent, so nothing is sent twice
-      }
-      retries.delete(eventId);
-      await recordDelivery(out.id, { error: failure.code });
-      if (RECIPIENT_LEVEL.has(failure.code)) {
-        stopCode = failure.code;
-        if (failure.code === 'BLOCKED_BY_USER') {
-          log.warn({ outboundId: out.id }, 'wechat customer unreachable (unfollowed or blocked)');
-          await opts.markUnreachable?.(msg.externalUserId).catch((err: unknown) => log.warn({ reason: String(err) }, 'wechat unreachable mark failed'));
-        }
-      }
-    }
-    retries.delete(msg.platformMessageId);
+    await deliver(msg, renderTurn(msg.chatId, turn.replies));
   };
 
   return {

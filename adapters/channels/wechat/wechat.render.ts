@@ -1,13 +1,11 @@
-import type { QuickReply, Reply } from '../../../core/conversation/message.js';
+import type { Reply } from '../../../core/conversation/message.js';
+import { numberedOptionsText, type NumberedRendered } from '../numbered-options.js';
 
 /** WeChat's limit on one customer-service text message, in UTF-8 bytes. */
 export const WECHAT_TEXT_LIMIT_BYTES = 2048;
 
 /** One rendered reply: the texts to send in order, and the buttons they offered (numbered from `firstNumber`). */
-export interface WechatRendered {
-  texts: string[];
-  buttons: QuickReply[];
-}
+export type WechatRendered = NumberedRendered;
 
 /**
  * Renders one `Reply` as WeChat customer-service texts.
@@ -23,16 +21,9 @@ export interface WechatRendered {
  * Throws on an empty reply: a bug in the bot, not a delivery failure.
  */
 export function renderReply(reply: Reply, firstNumber = 1): WechatRendered {
-  let text = reply.text.trim();
-  if (reply.image) {
-    const extra = 'qr' in reply.image ? reply.image.qr : reply.image.url;
-    if (extra.trim() !== '' && !text.includes(extra)) text = text === '' ? extra : `${text}\n${extra}`;
-  }
-  const buttons = reply.buttons ?? [];
-  const options = buttons.map((b, i) => `${firstNumber + i}. ${b.label.trim()}`).join('\n');
-  const full = options === '' ? text : text === '' ? options : `${text}\n\n${options}`;
-  if (full.trim() === '') throw new Error('WeChat reply has no text: WeChat rejects empty messages');
-  return { texts: splitUtf8(full, WECHAT_TEXT_LIMIT_BYTES), buttons };
+  const { text, buttons } = numberedOptionsText(reply, firstNumber, { imageSeparator: '\n', label: (label) => label.trim() });
+  if (text.trim() === '') throw new Error('WeChat reply has no text: WeChat rejects empty messages');
+  return { texts: splitUtf8(text, WECHAT_TEXT_LIMIT_BYTES), buttons };
 }
 
 /**

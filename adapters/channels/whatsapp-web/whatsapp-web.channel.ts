@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { Clock } from '../../../core/shared/index.js';
-import type { ChannelError, ChannelErrorCode } from '../channel-error.js';
+import { renderNumberedTurn, type PlannedReply } from '../numbered-options.js';
+import { createTextDelivery } from '../text-delivery.js';
 import { createOptionMemory, type OptionMemory } from '../wechat/wechat.options.js';
 import type { WwebMessageLike, WwebSentMessage } from './whatsapp-web.client.js';
 import { wwebError } from './whatsapp-web.errors.js';
@@ -35,42 +36,31 @@ export interface WhatsAppWebChannel {
   process: (payload: unknown) => Promise<void>;
 }
 
-// Failures that repeat for every later message to the same chat: stop sending for the rest of the turn.
-const RECIPIENT_LEVEL: ReadonlySet<ChannelErrorCode> = new Set(['AUTH', 'BLOCKED_BY_USER', 'INVALID_RECIPIENT', 'WINDOW_CLOSED']);
-const MAX_TRACKED_RETRIES = 10_000;
-
 /** Builds the channel. Logs ids, types and codes only: never texts, phone numbers or wa ids. */
 export function createWhatsAppWebChannel(opts: WhatsAppWebChannelOptions): WhatsAppWebChannel {
   const log = opts.log.child({ channel: 'whatsapp-web' });
   const memory = opts.options ?? createOptionMemory();
-  const maxTemporaryRetries = opts.maxTemporaryRetries ?? 3;
-  const retries = new Map<string, number>();
-
-  const recordDelivery = async (outboundId: string, outcome: { platformMessageId?: string; error?: string }) => {
-    try {
-      await opts.sink.recordDelivery(outboundId, outcome);
-    } catch (err) {
-      log.error({ outboundId, reason: err instanceof Error ? err.name : 'non-error thrown' }, 'whatsapp web delivery record failed');
-    }
-  };
+  const deliver = createTextDelivery({
+    sink: opts.sink,
+    log,
+    label: 'whatsapp web',
+    // Only the error's class name: whatsapp-web.js messages can quote the chat id (a phone number).
+    describeError: (err) => (err instanceof Error ? err.name : 'non-error thrown'),
+    sendText: async (chatId, text) => (await opts.send(chatId, text)).id._serialized,
+    toChannelError: wwebError,
+    maxTemporaryRetries: opts.maxTemporaryRetries ?? 3,
+    onRecipientFailure: async (code, { externalUserId }) => {
+      if (code !== 'INVALID_RECIPIENT') return;
+      await opts.markUnreachable?.(externalUserId).catch((err: unknown) => log.warn({ reason: err instanceof Error ? err.name : 'non-error' }, 'whatsapp web unreachable mark failed'));
+    },
+  });
 
   /** Renders a turn's replies with one running option number, and remembers the options for the customer's answer. */
-  const renderTurn = (chatId: string, replies: readonly OutboundReply[]) => {
-    const buttons: WwebRendered['buttons'] = [];
-    const plan = replies.map((out) => {
-      try {
-        const r = renderReply(out.reply, buttons.length + 1);
-        buttons.push(...r.buttons);
-        const rendered: WwebRendered | null = r;
-        return { out, rendered };
-      } catch (err) {
-        log.error({ outboundId: out.id, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'whatsapp web reply cannot be rendered');
-        return { out, rendered: null };
-      }
+  const renderTurn = (chatId: string, replies: readonly OutboundReply[]): Array<PlannedReply<WwebRendered>> =>
+    renderNumberedTurn(replies, renderReply, {
+      remember: (buttons) => memory.remember(chatId, buttons, opts.clock.now()),
+      unrenderable: (out, err) => log.error({ outboundId: out.id, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'whatsapp web reply cannot be rendered'),
     });
-    memory.remember(chatId, buttons, opts.clock.now());
-    return plan;
-  };
 
   const accept = async (message: WwebMessageLike): Promise<void> => {
     if (!isCustomerMessage(message)) {
@@ -94,50 +84,7 @@ export function createWhatsAppWebChannel(opts: WhatsAppWebChannelOptions): Whats
     const turn = await opts.sink.handle(msg);
     // The inbox already dropped repeated message ids, so a duplicate turn here is our own retry of a turn whose
     // replies were never sent (we throw only before the first send): deliver them now.
-    const plan = renderTurn(msg.chatId, turn.replies);
-    let sentAny = false;
-    let stopCode: ChannelErrorCode | undefined;
-    for (const { out, rendered } of plan) {
-      if (stopCode) {
-        await recordDelivery(out.id, { error: stopCode });
-        continue;
-      }
-      if (!rendered) {
-        await recordDelivery(out.id, { error: 'UNKNOWN' });
-        continue;
-      }
-      let lastId: string | undefined;
-      let failure: ChannelError | undefined;
-      for (const [index, text] of rendered.texts.entries()) {
-        try {
-          lastId = (await opts.send(msg.chatId, text)).id._serialized;
-          sentAny = true;
-        } catch (err) {
-          failure = wwebError(err);
-          log.warn({ outboundId: out.id, code: failure.code, part: index + 1, parts: rendered.texts.length, reason: failure.message }, 'whatsapp web delivery failed');
-          break;
-        }
-      }
-      if (!failure) {
-        await recordDelivery(out.id, lastId !== undefined ? { platformMessageId: lastId } : {});
-        continue;
-      }
-      const attempts = retries.get(msg.platformMessageId) ?? 0;
-      if (!sentAny && (failure.code === 'TEMPORARY' || failure.code === 'RATE_LIMITED') && attempts < maxTemporaryRetries) {
-        if (retries.size >= MAX_TRACKED_RETRIES) retries.delete(retries.keys().next().value!);
-        retries.set(msg.platformMessageId, attempts + 1);
-        throw failure; // the inbox retries with back-off; nothing was sent, so nothing is sent twice
-      }
-      retries.delete(msg.platformMessageId);
-      await recordDelivery(out.id, { error: failure.code });
-      if (RECIPIENT_LEVEL.has(failure.code)) {
-        stopCode = failure.code;
-        if (failure.code === 'INVALID_RECIPIENT') {
-          await opts.markUnreachable?.(msg.externalUserId).catch((err: unknown) => log.warn({ reason: err instanceof Error ? err.name : 'non-error' }, 'whatsapp web unreachable mark failed'));
-        }
-      }
-    }
-    retries.delete(msg.platformMessageId);
+    await deliver(msg, renderTurn(msg.chatId, turn.replies));
   };
 
   return { accept, process };

@@ -1,14 +1,12 @@
-import type { QuickReply, Reply } from '../../../core/conversation/message.js';
+import type { Reply } from '../../../core/conversation/message.js';
+import { numberedOptionsText, type NumberedRendered } from '../numbered-options.js';
 import { splitText } from '../telegram/telegram.render.js';
 
 /** WhatsApp's limit on one text message (UTF-16 code units), the same as the Cloud API's. */
 export const WHATSAPP_WEB_TEXT_LIMIT = 4096;
 
 /** One rendered reply: the texts to send in order, and the buttons they offered (numbered from `firstNumber`). */
-export interface WwebRendered {
-  texts: string[];
-  buttons: QuickReply[];
-}
+export type WwebRendered = NumberedRendered;
 
 /**
  * Renders one `Reply` as WhatsApp Web texts.
@@ -25,15 +23,8 @@ export interface WwebRendered {
  * Throws on an empty reply: a bug in the bot, not a delivery failure.
  */
 export function renderReply(reply: Reply, firstNumber = 1): WwebRendered {
-  let text = reply.text.trim();
-  if (reply.image) {
-    const extra = 'qr' in reply.image ? reply.image.qr : reply.image.url;
-    if (extra.trim() !== '' && !text.includes(extra)) text = text === '' ? extra : `${text}\n\n${extra}`;
-  }
-  const buttons = reply.buttons ?? [];
-  for (const b of buttons) if (b.label.trim() === '' || b.payload === '') throw new Error('WhatsApp Web button has an empty label or payload');
-  const options = buttons.map((b, i) => `${firstNumber + i}. ${b.label.replace(/\s+/g, ' ').trim()}`).join('\n');
-  const full = options === '' ? text : text === '' ? options : `${text}\n\n${options}`;
-  if (full.trim() === '') throw new Error('WhatsApp Web reply has no text: WhatsApp rejects empty messages');
-  return { texts: splitText(full, WHATSAPP_WEB_TEXT_LIMIT), buttons };
+  for (const b of reply.buttons ?? []) if (b.label.trim() === '' || b.payload === '') throw new Error('WhatsApp Web button has an empty label or payload');
+  const { text, buttons } = numberedOptionsText(reply, firstNumber, { imageSeparator: '\n\n', label: (label) => label.replace(/\s+/g, ' ').trim() });
+  if (text.trim() === '') throw new Error('WhatsApp Web reply has no text: WhatsApp rejects empty messages');
+  return { texts: splitText(text, WHATSAPP_WEB_TEXT_LIMIT), buttons };
 }
