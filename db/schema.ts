@@ -12,6 +12,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   unique,
@@ -552,6 +553,211 @@ export const customerMerges = pgTable(
     reversedAt: timestamp('reversed_at', { withTimezone: true }),
   },
   (t) => [index('customer_merges_into').on(t.intoCustomerId), index('customer_merges_from').on(t.fromCustomerId)],
+);
+
+/** People who take over conversations and work tickets (issue #6). Team-chat ids tie a staff member to their account. */
+export const agents = pgTable(
+  'agents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    name: text('name').notNull(),
+    /** Console login (unique per brand); the password is stored as a memory-hard hash only. */
+    login: text('login').notNull(),
+    passwordHash: text('password_hash'),
+    /** Languages the agent answers in, and specialities (e.g. 'fragrance'), for matching. */
+    languages: jsonb('languages').$type<string[]>().notNull().default([]),
+    specialities: jsonb('specialities').$type<string[]>().notNull().default([]),
+    onDuty: boolean('on_duty').notNull().default(false),
+    /** Conversations an agent holds at once at most. */
+    maxConversations: integer('max_conversations').notNull().default(5),
+    /** Personal shopper for at most 15 VIPs. */
+    isPersonalShopper: boolean('is_personal_shopper').notNull().default(false),
+    telegramUserId: text('telegram_user_id'),
+    lineUserId: text('line_user_id'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('agents_login').on(t.brandId, t.login),
+    index('agents_telegram').on(t.telegramUserId),
+    index('agents_line').on(t.lineUserId),
+    check('agents_max_conversations', sql`${t.maxConversations} between 1 and 100`),
+  ],
+);
+
+/** A request for a person on one conversation, from the queue to the hand back. */
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    /** 'asked' | 'complaint' | 'misunderstood' | 'sentiment' | 'rule' | 'staff'. */
+    reason: text('reason').notNull(),
+    /** 'queued' | 'assigned' | 'closed'. */
+    status: text('status').notNull().default('queued'),
+    agentId: uuid('agent_id').references(() => agents.id),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    /** The last message from the agent or the customer while assigned (the inactivity timeout counts from it). */
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** 'agent' | 'timeout' | 'staff'. */
+    closedBy: text('closed_by'),
+    /** Where the team was told (team chat id and message id), so replies in that thread are relayed. */
+    teamChatId: text('team_chat_id'),
+    teamMessageId: text('team_message_id'),
+  },
+  (t) => [
+    index('handoffs_open').on(t.brandId, t.status).where(sql`${t.status} <> 'closed'`),
+    // One open handoff per conversation: a second request while one is open is the same request.
+    uniqueIndex('handoffs_one_open').on(t.conversationId).where(sql`${t.status} <> 'closed'`),
+    index('handoffs_agent').on(t.agentId).where(sql`${t.status} = 'assigned'`),
+    index('handoffs_team_message').on(t.teamChatId, t.teamMessageId),
+    check('handoffs_status', sql`${t.status} in ('queued', 'assigned', 'closed')`),
+  ],
+);
+
+/** Private notes of agents on a conversation (never sent to the customer). */
+export const conversationNotes = pgTable(
+  'conversation_notes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
+    agentId: uuid('agent_id').references(() => agents.id),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conversation_notes_conversation').on(t.conversationId, t.createdAt)],
+);
+
+/** Canned responses with placeholders ({name}, {points}, {tier}, {member_code}), per language. */
+export const cannedResponses = pgTable(
+  'canned_responses',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    name: text('name').notNull(),
+    language: text('language').notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('canned_responses_name').on(t.brandId, t.name, t.language)],
+);
+
+/** Support tickets: from chat, from a detractor's survey answer, or by staff. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    conversationId: uuid('conversation_id').references(() => conversations.id),
+    storeId: uuid('store_id').references(() => stores.id),
+    /** e.g. 'points', 'product', 'service', 'delivery', 'voucher', 'other'. */
+    category: text('category').notNull(),
+    /** 'low' | 'normal' | 'high' | 'urgent'. */
+    priority: text('priority').notNull(),
+    /** 'open' | 'pending_customer' | 'resolved' | 'closed'. */
+    status: text('status').notNull().default('open'),
+    assigneeId: uuid('assignee_id').references(() => agents.id),
+    /** 'chat' | 'nps' | 'staff'. */
+    source: text('source').notNull(),
+    orderReference: text('order_reference'),
+    description: text('description').notNull(),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }).notNull(),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }).notNull(),
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** SLA notices already sent, so each goes out once: 'first_response_warning', 'first_response_breach', …. */
+    slaNotices: jsonb('sla_notices').$type<string[]>().notNull().default([]),
+    csatScore: integer('csat_score'),
+    csatComment: text('csat_comment'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('tickets_customer').on(t.customerId, t.createdAt),
+    index('tickets_open_due').on(t.brandId, t.status, t.resolutionDueAt).where(sql`${t.status} in ('open', 'pending_customer')`),
+    check('tickets_priority', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
+    check('tickets_status', sql`${t.status} in ('open', 'pending_customer', 'resolved', 'closed')`),
+    check('tickets_csat', sql`${t.csatScore} is null or ${t.csatScore} between 1 and 5`),
+  ],
+);
+
+/** Every change of a ticket (append-only): created, status, assignment, priority, note, reply, csat. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull().references(() => tickets.id),
+    kind: text('kind').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('ticket_events_ticket').on(t.ticketId, t.at)],
+);
+
+/** Survey definitions per brand: post-purchase (a delay after a purchase) or periodic relationship surveys. */
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    /** 'post_purchase' | 'relationship'. */
+    kind: text('kind').notNull(),
+    /** For post-purchase: minutes after the purchase. */
+    delayMinutes: integer('delay_minutes').notNull().default(120),
+    /** For relationship surveys: days between rounds. */
+    everyDays: integer('every_days'),
+    /** Local waking hours of the customer's store ('09:00'–'21:00'): sends wait for the next window. */
+    sendFrom: text('send_from').notNull().default('09:00'),
+    sendUntil: text('send_until').notNull().default('21:00'),
+    /** At most one survey per customer per this many days (any survey of the brand). */
+    minDaysBetween: integer('min_days_between').notNull().default(30),
+    /** Where promoters (9–10) are invited to leave a review. */
+    reviewUrl: text('review_url'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [check('surveys_kind', sql`${t.kind} in ('post_purchase', 'relationship')`)],
+);
+
+/** One survey sent (or scheduled) to one customer, and their answer. */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull(),
+    surveyId: uuid('survey_id').notNull().references(() => surveys.id),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    /** The purchase that triggered it (post-purchase); unique so a purchase is surveyed once. */
+    transactionId: uuid('transaction_id'),
+    storeId: uuid('store_id').references(() => stores.id),
+    channel: text('channel'),
+    /** 'scheduled' | 'sent' | 'answered' | 'expired' | 'skipped'. */
+    status: text('status').notNull().default('scheduled'),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    score: integer('score'),
+    reason: text('reason'),
+    /** Sentiment of the reason in [-1, 1]. */
+    sentiment: real('sentiment'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    ticketId: bigint('ticket_id', { mode: 'number' }).references(() => tickets.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('survey_responses_transaction').on(t.transactionId).where(sql`${t.transactionId} is not null`),
+    index('survey_responses_due').on(t.status, t.dueAt).where(sql`${t.status} = 'scheduled'`),
+    index('survey_responses_customer').on(t.customerId, t.createdAt),
+    check('survey_responses_score', sql`${t.score} is null or ${t.score} between 0 and 10`),
+  ],
 );
 
 /** Fixed-window counters for rate limits that must hold across processes (gift card code guesses). */
