@@ -1,0 +1,3 @@
+/** Handoff between the bot and a person: queue, round-robin assignment, take (one wins), hand back, idle timeout. */
+export { requestHandoff, openHandoff, takeHandoff, handBack, touchHandoff, handBackIdle, handoffQueue } from './handoff.js';
+export type { Handoff, HandoffReason, RequestResult, TakeResult, HandBackResult } from './handoff.js';
