@@ -60,6 +60,11 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
       paths: ['phone', '*.phone', 'email', '*.email', 'text', '*.text', 'name', '*.name', 'token', '*.token', 'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]'],
       censor: '[masked]',
     },
+    serializers: {
+      // Query strings carry secrets on some webhooks (WhatsApp's hub.verify_token, WeChat's signature and nonce):
+      // request logs keep the path only.
+      req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: req.url?.split('?')[0], id: req.id }),
+    },
   });
 }
 
@@ -223,10 +228,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       if (stopped) return;
       stopped = true;
       // Stop taking work first, then let in-flight work finish, then close connections.
-      await telegram?.stop();
-      for (const channel of channels) await channel.stop?.();
+      // Stop taking work (webhooks, then polling), let the events in progress finish, then stop the channels they send
+      // through, then close connections.
       await server.close();
+      await telegram?.stop();
       await inbox.stop();
+      for (const channel of channels) await channel.stop?.();
       clearTimeout(scheduleRetry);
       await queue.close();
       redis?.disconnect();

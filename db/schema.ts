@@ -505,8 +505,10 @@ export const inboundEvents = pgTable(
     eventId: text('event_id').notNull(),
     chatKey: text('chat_key').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown> | null>(),
-    /** 'received' | 'done' | 'failed'. */
+    /** 'received' | 'processing' | 'done' | 'failed'. */
     status: text('status').notNull().default('received'),
+    /** When a process claimed it ('processing'); a claim older than the lease is taken over (the process died). */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
@@ -514,7 +516,7 @@ export const inboundEvents = pgTable(
   },
   (t) => [
     unique('inbound_events_channel_event').on(t.channel, t.eventId),
-    index('inbound_events_pending').on(t.id).where(sql`${t.status} = 'received'`),
+    index('inbound_events_pending').on(t.id).where(sql`${t.status} in ('received', 'processing')`),
     index('inbound_events_received').on(t.receivedAt),
   ],
 );
@@ -527,6 +529,8 @@ export const linkCodes = pgTable(
     brandId: text('brand_id').notNull(),
     customerId: uuid('customer_id').notNull().references(() => customers.id),
     codeHash: text('code_hash').notNull(),
+    /** A code sent to a phone on someone's request can be used only by the profile that asked for it. */
+    requesterCustomerId: uuid('requester_customer_id'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),

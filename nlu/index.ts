@@ -116,3 +116,4 @@ export type { FuzzyItem, FuzzyMatch, FuzzyMatcher, FuzzyOptions } from './entiti
 export { createFuzzyMatcher } from './entities/fuzzy.js';
 export type { Entities, ExtractOptions } from './entities/extract.js';
 export { extractEntities } from './entities/extract.js';
+export { scoreSentiment, sentimentLabel } from './sentiment.js';

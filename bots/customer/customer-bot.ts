@@ -121,6 +121,8 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       log.error({ err: errorSummary(err) }, 'turn failed; replying with an apology');
       replies = [say(ctx, ctx.t.somethingWentWrong)];
       ctx.state = structuredClone(conversation.state);
+      // The feature's writes rolled back: nothing it queued may go out either.
+      afterCommit.length = 0;
     }
     const outbound = await recordOutbound(txDeps, {
       brandId: deps.brand.id,
@@ -133,8 +135,10 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
     if (customer.language !== ctx.lang) await updateCustomer(txDeps, customer.id, { language: ctx.lang });
     return { duplicate: false, replies: outbound };
   });
+  // In the background: the answer to this message must not wait for (or reveal anything by the time of) a send to
+  // another channel.
   for (const task of afterCommit) {
-    await task().catch((err: unknown) => log.error({ err: errorSummary(err) }, 'after-turn task failed'));
+    void task().catch((err: unknown) => log.error({ err: errorSummary(err) }, 'after-turn task failed'));
   }
   return result;
 }

@@ -3,7 +3,7 @@ import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
 
 /** Why we may use a customer's data or contact them. */
-export type ConsentPurpose = 'terms' | 'marketing';
+export type ConsentPurpose = 'terms' | 'marketing' | 'surveys';
 
 /** One consent decision as the customer gave it. */
 export interface ConsentInput {

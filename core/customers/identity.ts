@@ -24,16 +24,17 @@ export function usablePhone(phone: string | null | undefined): string | null {
 }
 
 /**
- * The profile a new channel identity with a platform-verified phone belongs to: the one live profile of the brand with
- * that phone (a member, or a customer imported from the tills). Several candidates (a duplicate to clean up) or none:
- * null, and the caller creates a new profile.
+ * The profile a new channel identity with a platform-verified phone belongs to: the one live profile of the brand whose
+ * phone is verified too (shared from Telegram, a WhatsApp number, an import that vouched for it). A phone merely typed
+ * in (a sign-up form, a till) never pulls a verified person in: anyone can type anyone's number. Several candidates or
+ * none: null, and the caller creates a new profile.
  */
 export async function customerByVerifiedPhone(db: Db, brandId: string, phone: string): Promise<string | null> {
   if (!usablePhone(phone)) return null;
   const rows = await db
     .select({ id: schema.customers.id })
     .from(schema.customers)
-    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId)))
+    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), eq(schema.customers.phoneVerified, true), isNull(schema.customers.mergedIntoId)))
     .limit(2);
   return rows.length === 1 ? rows[0]!.id : null;
 }
@@ -49,7 +50,15 @@ export async function joinByVerifiedPhone(deps: CoreDeps, input: { brandId: stri
   const rows = await deps.db
     .select({ id: schema.customers.id })
     .from(schema.customers)
-    .where(and(eq(schema.customers.brandId, input.brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId), ne(schema.customers.id, input.customerId)))
+    .where(
+      and(
+        eq(schema.customers.brandId, input.brandId),
+        eq(schema.customers.phone, phone),
+        eq(schema.customers.phoneVerified, true),
+        isNull(schema.customers.mergedIntoId),
+        ne(schema.customers.id, input.customerId),
+      ),
+    )
     .limit(2);
   if (rows.length !== 1) return input.customerId;
   const merged = await mergeCustomers(deps, { brandId: input.brandId, fromId: input.customerId, intoId: rows[0]!.id, reason: 'verified_phone' });
@@ -58,16 +67,25 @@ export async function joinByVerifiedPhone(deps: CoreDeps, input: { brandId: stri
 
 const hashCode = (brandId: string, code: string) => createHash('sha256').update(`${brandId}\0${code}`).digest('hex');
 
-/** A fresh six-digit code that links another channel to this customer; only its hash is stored. */
-export async function issueLinkCode(deps: CoreDeps, input: { brandId: string; customerId: string }): Promise<{ code: string; expiresAt: Date }> {
+/**
+ * A fresh eight-digit code that links another channel to this customer; only its hash is stored, and it replaces the
+ * customer's earlier live codes (one live code per profile). A code sent to a phone on someone else's request is
+ * bound to that requester (`requesterCustomerId`): nobody else can use it, so minting codes for other people's
+ * numbers gives a guesser nothing to hit.
+ */
+export async function issueLinkCode(deps: CoreDeps, input: { brandId: string; customerId: string; requesterCustomerId?: string }): Promise<{ code: string; expiresAt: Date }> {
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
-  // A collision with a live code of the brand is possible (10^6 codes); a few tries make it vanishingly rare.
+  await deps.db
+    .update(schema.linkCodes)
+    .set({ usedAt: now })
+    .where(and(eq(schema.linkCodes.customerId, input.customerId), isNull(schema.linkCodes.usedAt), gt(schema.linkCodes.expiresAt, now)));
+  // A collision with a live code of the brand is possible (9·10^7 codes); a few tries make it vanishingly rare.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const code = String(randomInt(100_000, 1_000_000));
+    const code = String(randomInt(10_000_000, 100_000_000));
     const inserted = await deps.db
       .insert(schema.linkCodes)
-      .values({ brandId: input.brandId, customerId: input.customerId, codeHash: hashCode(input.brandId, code), expiresAt })
+      .values({ brandId: input.brandId, customerId: input.customerId, codeHash: hashCode(input.brandId, code), expiresAt, requesterCustomerId: input.requesterCustomerId ?? null })
       .onConflictDoNothing()
       .returning({ id: schema.linkCodes.id });
     if (inserted.length > 0) return { code, expiresAt };
@@ -99,7 +117,8 @@ export async function linkWithCode(deps: CoreDeps, input: { brandId: string; cus
       .from(schema.linkCodes)
       .where(and(eq(schema.linkCodes.brandId, input.brandId), eq(schema.linkCodes.codeHash, hashCode(input.brandId, input.code)), isNull(schema.linkCodes.usedAt), gt(schema.linkCodes.expiresAt, now)))
       .for('update');
-    if (!row) return { status: 'invalid' };
+    // A code sent to a phone at someone's request works only for them; for anyone else it does not exist.
+    if (!row || (row.requesterCustomerId !== null && row.requesterCustomerId !== input.customerId)) return { status: 'invalid' };
     const into = await liveCustomer(tx, row.customerId);
     if (into === input.customerId) return { status: 'already_linked' };
     await tx.update(schema.linkCodes).set({ usedAt: now }).where(eq(schema.linkCodes.id, row.id));
@@ -120,7 +139,7 @@ async function liveCustomer(db: Db, customerId: string): Promise<string> {
 }
 
 /** What a merge did. */
-export type MergeResult = { status: 'merged'; mergeId: number; pointsMoved: number } | { status: 'conflict'; reason: 'phone' };
+export type MergeResult = { status: 'merged'; mergeId: number; pointsMoved: number } | { status: 'conflict'; reason: 'phone' | 'already_merged' };
 
 /**
  * Merges profile `fromId` into `intoId` in the caller's transaction: channel identities, conversations and consent
@@ -137,6 +156,8 @@ export async function mergeCustomers(deps: CoreDeps, input: { brandId: string; f
   const [from] = await tx.select().from(schema.customers).where(eq(schema.customers.id, input.fromId));
   const [into] = await tx.select().from(schema.customers).where(eq(schema.customers.id, input.intoId));
   if (!from || !into || from.brandId !== input.brandId || into.brandId !== input.brandId) throw new Error('merge: both profiles must exist in the brand');
+  // Re-read under the locks: a merge that crossed this one (A into B while B into A) must not make a cycle.
+  if (from.mergedIntoId || into.mergedIntoId) return { status: 'conflict', reason: 'already_merged' };
 
   if (from.phoneVerified && into.phoneVerified && usablePhone(from.phone) && usablePhone(into.phone) && from.phone !== into.phone) {
     await audit(deps, {
@@ -228,6 +249,11 @@ async function moveLoyalty(deps: CoreDeps, m: { fromId: string; intoId: string; 
   }
   // Lot by lot, soonest expiry first (the order transfer_out spends in), so each point keeps its expiry date.
   const moved = await transferLots(deps, { fromAccountId: fromAccount.id, toAccountId: intoAccount.id, lots: await openLots(tx, fromAccount.id), key: `merge:${m.mergeId}` });
+  // Vouchers not used yet are the customer's too.
+  await tx
+    .update(schema.vouchers)
+    .set({ accountId: intoAccount.id })
+    .where(and(eq(schema.vouchers.accountId, fromAccount.id), eq(schema.vouchers.status, 'active')));
   // Points still on hold follow the customer, with their release dates.
   const pending = await tx
     .update(schema.pendingPoints)

@@ -36,7 +36,9 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
     // A platform-verified phone that one live profile has (a member, or a customer imported from the tills): that is
     // this person, so the new channel joins their profile instead of starting an empty one.
     const known = phone ? await customerByVerifiedPhone(tx, input.brandId, phone) : null;
-    const duplicatePhone = phone !== null && known === null && (await phoneInUse(tx, input.brandId, phone));
+    // Several verified profiles with this phone: not ours to pick one (staff merge by hand). Profiles where it was only
+    // typed in do not count: the new one carries it verified, and they stay apart.
+    const duplicatePhone = phone !== null && known === null && (await verifiedPhoneInUse(tx, input.brandId, phone));
     const [profile] = known
       ? await tx.select().from(schema.customers).where(eq(schema.customers.id, known))
       : await tx
@@ -44,9 +46,6 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
           .values({ brandId: input.brandId, ...(phone && !duplicatePhone ? { phone, phoneVerified: true } : {}) })
           .returning();
     if (!profile) throw new Error('customer insert returned nothing');
-    if (known && !profile.phoneVerified) {
-      await tx.update(schema.customers).set({ phoneVerified: true, updatedAt: deps.clock.now() }).where(eq(schema.customers.id, known));
-    }
     const inserted = await tx
       .insert(schema.channelIdentities)
       .values({
@@ -70,7 +69,7 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
           details: { channel: input.channel },
         });
       }
-      return { customer: known ? { ...profile, phoneVerified: true } : profile, isNew: !known };
+      return { customer: profile, isNew: !known };
     }
     // Lost the race: another request created this identity first; drop our orphan profile and use theirs.
     if (!known) await tx.delete(schema.customers).where(eq(schema.customers.id, profile.id));
@@ -80,12 +79,12 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
   });
 }
 
-/** Whether some live profile of the brand has this phone. */
-async function phoneInUse(db: Db, brandId: string, phone: string): Promise<boolean> {
+/** Whether some live profile of the brand has this phone, verified. */
+async function verifiedPhoneInUse(db: Db, brandId: string, phone: string): Promise<boolean> {
   const [row] = await db
     .select({ id: schema.customers.id })
     .from(schema.customers)
-    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), isNull(schema.customers.mergedIntoId)))
+    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), eq(schema.customers.phoneVerified, true), isNull(schema.customers.mergedIntoId)))
     .limit(1);
   return row !== undefined;
 }

@@ -87,6 +87,28 @@ describe.each(testDbKinds)('inbox on %s', (kind) => {
     await second.stop();
   });
 
+  it('processes an event once even when two processes resume it at the same time', async () => {
+    const first = createInbox(deps);
+    await first.accept({ channel: 'line', eventId: 'both', chatKey: 'u', payload: {} });
+    await first.stop();
+    const runs: string[] = [];
+    const a = createInbox(deps);
+    const b = createInbox(deps);
+    a.register('line', async () => {
+      runs.push('a');
+      await new Promise((r) => setTimeout(r, 30));
+    });
+    b.register('line', async () => {
+      runs.push('b');
+      await new Promise((r) => setTimeout(r, 30));
+    });
+    await Promise.all([a.resume(), b.resume()]);
+    await Promise.all([a.drain(), b.drain()]);
+    expect(runs).toHaveLength(1);
+    expect((await rows())[0]?.status).toBe('done');
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it('prunes processed events older than a date, never unprocessed ones', async () => {
     const inbox = createInbox(deps);
     inbox.register('line', () => Promise.resolve());

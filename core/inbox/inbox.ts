@@ -3,7 +3,7 @@
 // the event is then processed in the background, in arrival order per chat, and retried with back-off when
 // processing fails. Events still unprocessed when the process stops (a crash, a deploy) are picked up again by
 // `resume()` at the next start. Processing must be idempotent (the bot dedupes on the platform's message id).
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { ChannelName } from '../conversation/message.js';
 import { schema } from '../../db/index.js';
 import type { CoreDeps } from '../shared/index.js';
@@ -38,16 +38,19 @@ export interface Inbox {
 
 /** Settings of the inbox. */
 export interface InboxOptions {
-  /** Attempts before an event is marked failed (default 5). */
+  /** Attempts before an event is marked failed (default 8: about four minutes of back-off in all). */
   maxAttempts?: number;
-  /** First retry delay in ms, doubled each time (default 1000). */
+  /** First retry delay in ms, doubled each time up to a minute (default 1000). */
   retryBaseMs?: number;
+  /** A claim older than this belongs to a process that died: another may take the event over (default 5 min). */
+  leaseMs?: number;
 }
 
 /** Creates the inbox over the database in `deps`. */
 export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 8;
   const retryBaseMs = options.retryBaseMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
   const processors = new Map<ChannelName, EventProcessor>();
   const chains = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
@@ -55,7 +58,10 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
 
   const schedule = (id: number, channel: ChannelName, chatKey: string): Promise<void> => {
     const key = `${channel}:${chatKey}`;
-    const next = (chains.get(key) ?? Promise.resolve()).then(() => processOne(id));
+    // Each link swallows its own failure (logged), so one bad event never strands the chat's later events.
+    const next = (chains.get(key) ?? Promise.resolve()).then(() =>
+      processOne(id).catch((err: unknown) => deps.log.error({ inboundEventId: id, error: errorName(err) }, 'inbound event processing broke')),
+    );
     const tracked = next.finally(() => {
       if (chains.get(key) === tracked) chains.delete(key);
     });
@@ -63,11 +69,33 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
     return tracked;
   };
 
+  /**
+   * Claims the event for this process (one conditional update: of two instances, or of a resumed and a fresh copy,
+   * exactly one gets it; a claim past its lease is a dead process's and is taken over), runs the processor, and
+   * records the outcome.
+   */
   const processOne = async (id: number): Promise<void> => {
-    const [row] = await deps.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.id, id));
-    if (!row || row.status !== 'received') return;
+    const now = deps.clock.now();
+    const [row] = await deps.db
+      .update(schema.inboundEvents)
+      .set({ status: 'processing', claimedAt: now })
+      .where(
+        and(
+          eq(schema.inboundEvents.id, id),
+          or(
+            eq(schema.inboundEvents.status, 'received'),
+            and(eq(schema.inboundEvents.status, 'processing'), lt(schema.inboundEvents.claimedAt, new Date(now.getTime() - leaseMs))),
+          ),
+        ),
+      )
+      .returning();
+    if (!row) return; // done, failed, or another process has it
     const processor = processors.get(row.channel as ChannelName);
-    if (!processor) return; // resumed once the channel registers
+    if (!processor) {
+      // Not ours to run yet: back to 'received' for the resume after this channel registers.
+      await deps.db.update(schema.inboundEvents).set({ status: 'received', claimedAt: null }).where(eq(schema.inboundEvents.id, id));
+      return;
+    }
     try {
       await processor(row.payload);
       // The payload may hold personal data (texts, phone numbers): once processed, only the dedupe key stays.
@@ -78,17 +106,20 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
     } catch (err) {
       const attempts = row.attempts + 1;
       const failed = attempts >= maxAttempts;
-      const error = err instanceof Error ? err.constructor.name : typeof err;
+      const error = errorName(err);
       await deps.db
         .update(schema.inboundEvents)
-        .set({ attempts, error, ...(failed ? { status: 'failed', processedAt: deps.clock.now() } : {}) })
+        .set({ attempts, error, claimedAt: null, status: failed ? 'failed' : 'received', ...(failed ? { processedAt: deps.clock.now() } : {}) })
         .where(eq(schema.inboundEvents.id, id));
       deps.log[failed ? 'error' : 'warn']({ inboundEventId: id, channel: row.channel, attempts, error }, failed ? 'inbound event failed for good' : 'inbound event failed; will retry');
       if (!failed && !stopped) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          void schedule(id, row.channel as ChannelName, row.chatKey);
-        }, retryBaseMs * 2 ** (attempts - 1));
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            void schedule(id, row.channel as ChannelName, row.chatKey);
+          },
+          Math.min(retryBaseMs * 2 ** (attempts - 1), 60_000),
+        );
         timers.add(timer);
       }
     }
@@ -103,7 +134,7 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
         .returning({ id: schema.inboundEvents.id });
       const id = rows[0]?.id;
       if (id === undefined) return { duplicate: true };
-      if (!stopped) void schedule(id, event.channel, event.chatKey).catch((err: unknown) => deps.log.error({ inboundEventId: id, error: String(err) }, 'inbound event scheduling failed'));
+      if (!stopped) void schedule(id, event.channel, event.chatKey);
       return { duplicate: false };
     },
     register(channel, processor) {
@@ -113,7 +144,7 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
       const rows = await deps.db
         .select({ id: schema.inboundEvents.id, channel: schema.inboundEvents.channel, chatKey: schema.inboundEvents.chatKey })
         .from(schema.inboundEvents)
-        .where(and(eq(schema.inboundEvents.status, 'received'), lt(schema.inboundEvents.attempts, maxAttempts)))
+        .where(and(inArray(schema.inboundEvents.status, ['received', 'processing']), lt(schema.inboundEvents.attempts, maxAttempts)))
         .orderBy(asc(schema.inboundEvents.id));
       for (const r of rows) void schedule(r.id, r.channel as ChannelName, r.chatKey);
       return rows.length;
@@ -134,7 +165,11 @@ export function createInbox(deps: CoreDeps, options: InboxOptions = {}): Inbox {
 export async function pruneInbox(deps: CoreDeps, before: Date): Promise<number> {
   const rows = await deps.db
     .delete(schema.inboundEvents)
-    .where(and(sql`${schema.inboundEvents.status} <> 'received'`, lt(schema.inboundEvents.receivedAt, before)))
+    .where(and(inArray(schema.inboundEvents.status, ['done', 'failed']), lt(schema.inboundEvents.receivedAt, before)))
     .returning({ id: schema.inboundEvents.id });
   return rows.length;
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.constructor.name : typeof err;
 }

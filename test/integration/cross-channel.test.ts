@@ -80,8 +80,8 @@ describe('one customer on WhatsApp and LINE', () => {
     expect(await wa(phone, 'no', 2)).toMatch(/Welcome to the club, Noura Salem/);
     const account = (await accountOfChannelUser(t.app.db.db, phone))!;
     await postLedgerEntry({ db: t.app.db.db, clock: systemClock, log: silentLog }, { accountId: account.id, kind: 'bonus', points: 800, idempotencyKey: `cross:${phone}`, expiresAt: null });
-    const code = /link (\d{6})/.exec(await wa(phone, 'link'))?.[1];
-    expect(code).toMatch(/^\d{6}$/);
+    const code = /link (\d{8})/.exec(await wa(phone, 'link'))?.[1];
+    expect(code).toMatch(/^\d{8}$/);
 
     // On LINE: a new friend, not a member there, until the code links the chat to the same customer.
     const user = lineUserId();
@@ -119,8 +119,11 @@ describe('one customer on WhatsApp and LINE', () => {
     const asked = lineText(await onLine(user, textEvent(user, `link +${phone}`, line.issueReplyToken(user))));
     expect(asked).toMatch(/If that number belongs to a member/);
     const sent = (await graph.waitForMessages(phone, before + 1)).slice(before).map(waText).join('\n');
-    const code = /link (\d{6})/.exec(sent)?.[1];
-    expect(code).toMatch(/^\d{6}$/);
+    const code = /link (\d{8})/.exec(sent)?.[1];
+    expect(code).toMatch(/^\d{8}$/);
+    // The code is bound to the chat that asked for it: anyone else who learns or guesses it gets nowhere.
+    const other = lineUserId();
+    expect(lineText(await onLine(other, textEvent(other, `link ${code}`, line.issueReplyToken(other))))).toMatch(/doesn't work/);
     expect(lineText(await onLine(user, textEvent(user, `link ${code}`, line.issueReplyToken(user))))).toMatch(/Linked![\s\S]*You have 0 points/);
     expect((await accountOfChannelUser(t.app.db.db, user))?.id).toBe((await accountOfChannelUser(t.app.db.db, phone))?.id);
 

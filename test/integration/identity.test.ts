@@ -19,7 +19,7 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
   const client = (sessionId?: string) => new WebChatClient(() => t.app, sessionId);
   const customerOf = async (externalId: string) =>
     (await db().select().from(schema.channelIdentities).where(eq(schema.channelIdentities.externalId, externalId)))[0]!.customerId;
-  const codeIn = (text: string) => /link (\d{6})/.exec(text)?.[1] ?? '';
+  const codeIn = (text: string) => /link (\d{8})/.exec(text)?.[1] ?? '';
 
   async function enroll(c: WebChatClient, name: string) {
     await c.say('join');
@@ -40,7 +40,7 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
 
   it('links a new chat to a member with a one-time code: the same balance, one profile, the merge recorded', async () => {
     const code = codeIn(await client('demo-aisha').say('link'));
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^\d{8}$/);
     const other = client();
     await other.say('hi'); // a profile of its own so far
     const before = await customerOf(other.sessionId);
@@ -152,10 +152,40 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
     expect(flagged.map((r) => r.target)).toContain(ida);
   });
 
+  it('never joins a WhatsApp number to a profile where the number was only typed in', async () => {
+    const attacker = client();
+    await enroll(attacker, 'Not The Owner');
+    const phone = '+971501117777';
+    await db().update(schema.customers).set({ phone, phoneVerified: false }).where(eq(schema.customers.id, await customerOf(attacker.sessionId)));
+    const owner = await resolveCustomer(deps(), { brandId: 'demo', channel: 'whatsapp', externalId: '971501117777', verifiedPhone: phone });
+    expect(owner.isNew).toBe(true);
+    expect(owner.customer.id).not.toBe(await customerOf(attacker.sessionId));
+    expect(owner.customer).toMatchObject({ phone, phoneVerified: true });
+    const [typed] = await db().select().from(schema.customers).where(eq(schema.customers.id, await customerOf(attacker.sessionId)));
+    expect(typed?.phoneVerified).toBe(false);
+  });
+
+  it('moves unused vouchers with the points when two memberships merge', async () => {
+    const first = client();
+    await enroll(first, 'Vera One');
+    const second = client();
+    await enroll(second, 'Vera Two');
+    const secondAccount = (await accountOfChannelUser(db(), second.sessionId))!;
+    await postLedgerEntry(deps(), { accountId: secondAccount.id, kind: 'bonus', points: 600, idempotencyKey: `test:v:${second.sessionId}`, expiresAt: null });
+    await second.say('rewards');
+    const [drink] = await db().select().from(schema.rewards).where(eq(schema.rewards.code, 'FREE-DRINK'));
+    await second.press(`reward:${drink!.id}`);
+    expect(await second.press('form:yes')).toMatch(/Here is your voucher/);
+    const code = codeIn(await first.say('link'));
+    await second.say(`link ${code}`);
+    expect(await second.say('my vouchers')).toMatch(/Free regular drink/);
+    expect(await first.say('my vouchers')).toMatch(/Free regular drink/);
+  });
+
   it('refuses wrong codes, and stops guessing after five tries an hour', async () => {
     const c = client();
-    for (let i = 0; i < 5; i++) expect(await c.say(`link ${100000 + i}`)).toMatch(/doesn't work/);
-    expect(await c.say('link 100009')).toMatch(/Too many codes/);
+    for (let i = 0; i < 5; i++) expect(await c.say(`link ${10000000 + i}`)).toMatch(/doesn't work/);
+    expect(await c.say('link 10000009')).toMatch(/Too many codes/);
   });
 
   it('joins a new channel identity with a platform-verified phone to the profile that has it', async () => {
