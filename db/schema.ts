@@ -521,7 +521,7 @@ export const inboundEvents = pgTable(
   ],
 );
 
-/** One-time codes that link a new channel to an existing customer ("link 482913"); only a hash is stored. */
+/** One-time codes that link a new channel to an existing customer ("link 48291375"); only a hash is stored. */
 export const linkCodes = pgTable(
   'link_codes',
   {

@@ -66,7 +66,7 @@ export function understand(ctx: TurnContext): Understood {
   const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
   if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
   if (!ctx.text) return { intent: 'none', confidence: 0 };
-  // "link" / "link 482913" joins channels; exact words, never guessed.
+  // "link" / "link 48291375" joins channels; exact words, never guessed.
   if (!ctx.state.form && linkRequest(ctx.text)) return { intent: 'link', confidence: 1 };
   // STOP and START are keywords, honoured as such outside forms (inside one, "stop" stops the form).
   const keyword = ctx.state.form ? null : marketingKeyword(ctx.text);

@@ -1,6 +1,6 @@
 // One customer across channels. A person who writes on a second channel starts as a new profile; it becomes the same
 // customer when the platform vouches for a phone number an existing profile has (WhatsApp), or when they send a
-// one-time code they got on a channel already linked ("link 482913"). Merging follows the rules of the CDPs we admire:
+// one-time code they got on a channel already linked ("link 48291375"). Merging follows the rules of the CDPs we admire:
 // junk identifiers never match, two profiles that disagree on a verified phone are never merged automatically (staff
 // are told instead), points move with transfer entries, and every merge is recorded so staff can see and reverse it.
 import { createHash, randomInt } from 'node:crypto';

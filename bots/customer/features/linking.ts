@@ -1,5 +1,5 @@
 // One customer across channels, from the customer's side: "link" on a channel where they are known gives a one-time
-// code; "link 482913" on another channel joins that channel to the same customer (same points, same membership).
+// code; "link 48291375" on another channel joins that channel to the same customer (same points, same membership).
 import { and, eq, isNull } from 'drizzle-orm';
 import type { CountryCode } from 'libphonenumber-js';
 import { LANGUAGES, lastInboundAt, type Reply } from '../../../core/conversation/index.js';
@@ -22,7 +22,7 @@ const LINK_WORDS = /^(?:link|link account|link my account|ربط|ربط الحس
 // A code sent to a phone must not become a way to message strangers: a few per requester and per number a day.
 const PHONE_CODE_LIMIT = { limit: 3, windowMs: 24 * 60 * 60_000 } as const;
 
-/** "link", "link 48291375" or "link +971 50 123 4567" (any script's digits) as a request, or null. */
+/** "link", "link 4829137575" or "link +971 50 123 4567" (any script's digits) as a request, or null. */
 export function linkRequest(text: string): { code: string | null; phone: string | null } | null {
   const m = LINK_WORDS.exec(normalizeText(text).replace(/^\//, '').replace(/[!.。！؟?]+$/u, '').trim());
   return m ? { code: m[1] ?? null, phone: m[2]?.trim() ?? null } : null;
