@@ -3,6 +3,7 @@
 // rate, is kept as a ratio of two integers so that 0.5 or 1/3 point per unit never meets floating point.
 import { z } from 'zod';
 import { AppError } from '../shared/errors.js';
+import { wallToInstant, zoneOffsetMs } from '../shared/time-zone.js';
 
 /** The most decimal places accepted when the base rate is written as a plain number (0.25, 1.5). */
 export const MAX_RATE_DECIMALS = 4;
@@ -135,60 +136,7 @@ export const DEFAULT_PROGRAM: ProgramConfig = deepFreeze(parseProgramConfig({}))
 
 // ---- time zones -------------------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      // Building a formatter costs far more than using one, and bulk ingest asks for the same few zones.
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch (cause) {
-      throw new AppError('INVALID_INPUT', `unknown time zone "${timeZone}"`, { cause });
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at the instant `atMs`, in milliseconds (+4 h for Asia/Dubai). */
-export function zoneOffsetMs(atMs: number, timeZone: string): number {
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  for (const p of formatterFor(timeZone).formatToParts(atMs)) {
-    switch (p.type) {
-      case 'year': year = Number(p.value); break;
-      case 'month': month = Number(p.value); break;
-      case 'day': day = Number(p.value); break;
-      case 'hour': hour = Number(p.value); break;
-      case 'minute': minute = Number(p.value); break;
-      case 'second': second = Number(p.value); break;
-      default: break;
-    }
-  }
-  // The formatter shows whole seconds, so compare against the instant truncated to its second.
-  return Date.UTC(year, month - 1, day, hour, minute, second) - Math.floor(atMs / 1000) * 1000;
-}
-
-/** The instant at which `timeZone`'s wall clock shows `wallMs` (a wall time carried in UTC fields). */
-function wallToInstant(wallMs: number, timeZone: string): number {
-  // Two passes: the offset at the first guess is right unless a DST change lies between guess and answer.
-  const guess = wallMs - zoneOffsetMs(wallMs, timeZone);
-  return wallMs - zoneOffsetMs(guess, timeZone);
-}
+export { zoneOffsetMs } from '../shared/time-zone.js';
 
 const DAY_MS = 86_400_000;
 

@@ -8,3 +8,4 @@ export type { RateLimitInput, RateLimitResult } from './rate-limit.js';
 export { InProcessJobQueue, JOB_DEFAULTS } from './job-queue.js';
 export type { JobQueue, JobHandler, JobInfo, JobFailure, JobQueueHooks, EnqueueOptions, RegisterOptions, Repeat } from './job-queue.js';
 export type { StructuredLlm, StructuredRequest, LlmOutcome, LlmFailure } from './llm.js';
+export { zoneFormatter, wallClockMs, zoneOffsetMs, wallToInstant } from './time-zone.js';

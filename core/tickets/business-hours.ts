@@ -2,7 +2,7 @@
 // dependency is needed, and local days are walked one at a time so DST changes and closed days fall out naturally.
 // A business hour is an hour of real elapsed time inside the local opening window: on a day whose window spans a DST
 // change the window is an hour longer or shorter, exactly as a clock on the shop wall would show.
-import { AppError } from '../shared/index.js';
+import { AppError, wallClockMs, zoneFormatter } from '../shared/index.js';
 
 /** 0 = Sunday … 6 = Saturday, as `Date.getUTCDay()` counts. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -91,37 +91,9 @@ function minutesOf(hhmm: string): number {
   return minutes;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch (err) {
-      throw new AppError('INVALID_INPUT', `unknown time zone: ${timeZone}`, { cause: err });
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The wall-clock reading of instant `t` in `timeZone`, as if that reading were UTC (ms). */
 function wallClock(t: number, timeZone: string): number {
-  const parts = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const p of zoneFormatter(timeZone).formatToParts(new Date(t))) {
-    if (p.type in parts) parts[p.type as keyof typeof parts] = Number(p.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wallClockMs(t, timeZone);
 }
 
 /** Offset of the zone at instant `t` (local minus UTC, ms); sub-second precision is dropped by the formatter. */
