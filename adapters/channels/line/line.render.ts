@@ -1,4 +1,5 @@
 import type { QuickReply, Reply } from '../../../core/conversation/message.js';
+import { splitText as splitAt } from '../text-split.js';
 
 /** LINE's limit on one text message, in characters. */
 export const LINE_TEXT_LIMIT = 5000;
@@ -111,35 +112,7 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
-/**
- * Splits text into chunks of at most `max` UTF-16 code units (never more characters than LINE counts), preferring a
- * line break, then a space, then a sentence end (Chinese has no spaces) in the second half of the window; cuts hard
- * only when there is none, never inside a surrogate pair. Blank chunks are dropped.
- */
+/** Splits text at the platform's limit (see text-split.ts for where it cuts). */
 export function splitText(text: string, max: number = LINE_TEXT_LIMIT): string[] {
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = findCut(rest, max);
-    chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  chunks.push(rest);
-  return chunks.filter((chunk) => chunk.trim() !== '');
-}
-
-function findCut(text: string, max: number): number {
-  const window = text.slice(0, max + 1);
-  const floor = Math.floor(max / 2);
-  for (const at of [lastIndex(window, /\n/g), lastIndex(window, /\s/g), lastIndex(window.slice(0, max), /[.!?。！？؟]/g, 1)]) {
-    if (at > floor && at <= max) return at;
-  }
-  const code = text.charCodeAt(max - 1);
-  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
-}
-
-function lastIndex(text: string, pattern: RegExp, after = 0): number {
-  let found = -1;
-  for (const match of text.matchAll(pattern)) found = match.index + after;
-  return found;
+  return splitAt(text, max);
 }

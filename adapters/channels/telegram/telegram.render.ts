@@ -1,4 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
+import { splitText as splitAt } from '../text-split.js';
 import type { QuickReply, Reply, ReplyImage } from '../../../core/conversation/message.js';
 
 /** Telegram's limit on a text message, in UTF-16 code units (what its servers count). */
@@ -106,41 +107,9 @@ function textParts(text: string): TelegramSend[] {
   }));
 }
 
-/**
- * Splits text into chunks of at most `max` UTF-16 code units, preferring a line break, then a space, then the end
- * of a sentence (Chinese has no spaces) in the second half of the window; cuts hard only when there is none,
- * never inside a surrogate pair. Whitespace at a cut is dropped; blank chunks are dropped.
- */
+/** Splits text at the platform's limit (see text-split.ts for where it cuts). */
 export function splitText(text: string, max: number = TELEGRAM_TEXT_LIMIT): string[] {
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = findCut(rest, max);
-    chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  chunks.push(rest);
-  return chunks.filter((chunk) => chunk.trim() !== '');
-}
-
-function findCut(text: string, max: number): number {
-  // One character past the limit, so a break sitting exactly on the boundary is found.
-  const window = text.slice(0, max + 1);
-  const floor = Math.floor(max / 2);
-  const candidates = [
-    lastMatch(window, /\n/g),
-    lastMatch(window, /\s/g),
-    lastMatch(window.slice(0, max), /[.!?。！？؟]/g, 1),
-  ];
-  for (const at of candidates) if (at > floor && at <= max) return at;
-  const code = text.charCodeAt(max - 1);
-  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
-}
-
-function lastMatch(text: string, pattern: RegExp, after = 0): number {
-  let found = -1;
-  for (const match of text.matchAll(pattern)) found = match.index + after;
-  return found;
+  return splitAt(text, max);
 }
 
 /** Lays buttons out in their given order: short labels two to a row, long labels alone. */
