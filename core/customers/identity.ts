@@ -4,7 +4,7 @@
 // junk identifiers never match, two profiles that disagree on a verified phone are never merged automatically (staff
 // are told instead), points move with transfer entries, and every merge is recorded so staff can see and reverse it.
 import { createHash, randomInt } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { audit } from '../audit/index.js';
 import { postLedgerEntry } from '../loyalty/index.js';
@@ -95,6 +95,12 @@ export async function issueLinkCode(deps: CoreDeps, input: { brandId: string; cu
       .where(and(eq(schema.linkCodes.brandId, input.brandId), eq(schema.linkCodes.codeHash, hashCode(input.brandId, code)), sql`${schema.linkCodes.expiresAt} <= ${now}`));
   }
   throw new Error('could not issue a unique link code');
+}
+
+/** Deletes link codes that expired before `before` (used or not): they can never link anything again. */
+export async function pruneLinkCodes(deps: CoreDeps, before: Date): Promise<number> {
+  const rows = await deps.db.delete(schema.linkCodes).where(lt(schema.linkCodes.expiresAt, before)).returning({ id: schema.linkCodes.id });
+  return rows.length;
 }
 
 /** What linking with a code did. */

@@ -1,6 +1,7 @@
 // The scheduled background work of the core, on whatever JobQueue the app runs (BullMQ on Redis, or in-process).
 // Every job is safe to run twice: it re-derives its work from the database and writes with idempotency keys.
 import { expirePoints, releasePendingPoints, reviewTiers } from '../loyalty/index.js';
+import { pruneLinkCodes } from '../customers/index.js';
 import { pruneInbox } from '../inbox/index.js';
 import { expireVouchers } from '../rewards/index.js';
 import { pruneRateLimits, type CoreDeps, type JobQueue } from '../shared/index.js';
@@ -45,6 +46,8 @@ export function registerCoreJobs(queue: JobQueue, deps: CoreDeps, opts: { brandI
   });
   queue.register(CORE_JOBS.pruneInbox, async () => {
     await pruneInbox(deps, new Date(deps.clock.now().getTime() - INBOX_KEEP_MS));
+    // Expired link codes can never link anything: their hashes go too.
+    await pruneLinkCodes(deps, deps.clock.now());
   });
 
   return async () => {

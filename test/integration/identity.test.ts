@@ -4,7 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../adapters/cli/admin.js';
-import { resolveCustomer, reverseMerge } from '../../core/customers/index.js';
+import { pruneLinkCodes, resolveCustomer, reverseMerge } from '../../core/customers/index.js';
 import { postLedgerEntry } from '../../core/loyalty/index.js';
 import { silentLog, systemClock, type CoreDeps } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
@@ -180,6 +180,17 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
     await second.say(`link ${code}`);
     expect(await second.say('my vouchers')).toMatch(/Free regular drink/);
     expect(await first.say('my vouchers')).toMatch(/Free regular drink/);
+  });
+
+  it('prunes expired link codes, never live ones', async () => {
+    const c = client();
+    await c.say('link');
+    const customerId = await customerOf(c.sessionId);
+    await db().insert(schema.linkCodes).values({ brandId: 'demo', customerId, codeHash: `expired-${customerId}`, expiresAt: new Date(Date.now() - 60_000) });
+    const mine = async () => (await db().select().from(schema.linkCodes).where(eq(schema.linkCodes.customerId, customerId))).length;
+    expect(await mine()).toBe(2);
+    expect(await pruneLinkCodes(deps(), new Date())).toBeGreaterThanOrEqual(1);
+    expect(await mine()).toBe(1);
   });
 
   it('refuses wrong codes, and stops guessing after five tries an hour', async () => {
