@@ -2,7 +2,7 @@
 // conversation's row lock and a pooled connection that long, so a burst of unclear messages could starve the pool.
 // Here they run against an unlocked read of the conversation; the turn then uses the result only if it still fits
 // (no form opened meanwhile, same language), and otherwise answers offline as if no LLM were configured.
-import { alreadyReceived, peekConversation, type InboundMessage, type Language } from '../../core/conversation/index.js';
+import { findInbound, peekConversation, type InboundMessage, type Language } from '../../core/conversation/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { searchKnowledge, GROUNDING_CHUNKS, type Embedder, type GroundedAnswer, type GroundedAnswerer } from '../../knowledge/index.js';
 import type { LlmFallback, LlmFallbackResult } from '../../nlu/llm-fallback.js';
@@ -56,7 +56,7 @@ async function prepare(
   const offline = deps.nlu.classify(text);
   if (offline.intent !== 'none' && !deps.llm.unsure(offline)) return null;
   // A redelivery is answered with the first replies; it must not cost another model call.
-  if (await alreadyReceived(deps, { brandId: deps.brand.id, channel: msg.channel, platformMessageId: msg.platformMessageId })) return null;
+  if (await findInbound(deps, { brandId: deps.brand.id, channel: msg.channel, platformMessageId: msg.platformMessageId })) return null;
   const conversation = await peekConversation(deps, { brandId: deps.brand.id, channel: msg.channel, chatId: msg.chatId });
   const state = (conversation?.state ?? {}) as ConversationState;
   // A form's answers (names, birthdays) never leave; a person's conversation gets no bot answer at all.

@@ -24,16 +24,15 @@ export async function lockConversation(
   const [row] = await deps.db
     .select()
     .from(schema.conversations)
-    .where(
-      and(
-        eq(schema.conversations.brandId, input.brandId),
-        eq(schema.conversations.channel, input.channel),
-        eq(schema.conversations.chatId, input.chatId),
-      ),
-    )
+    .where(chatIs(input))
     .for('update');
   if (!row) throw new Error('conversation vanished after upsert');
   return row;
+}
+
+/** The conversation of one chat: unique per brand, channel and chat id. */
+function chatIs(input: { brandId: string; channel: ChannelName; chatId: string }) {
+  return and(eq(schema.conversations.brandId, input.brandId), eq(schema.conversations.channel, input.channel), eq(schema.conversations.chatId, input.chatId));
 }
 
 /** The conversation as it is now, without locking it (for work done before the turn's transaction); undefined when new. */
@@ -41,7 +40,7 @@ export async function peekConversation(deps: CoreDeps, input: { brandId: string;
   const [row] = await deps.db
     .select()
     .from(schema.conversations)
-    .where(and(eq(schema.conversations.brandId, input.brandId), eq(schema.conversations.channel, input.channel), eq(schema.conversations.chatId, input.chatId)));
+    .where(chatIs(input));
   return row;
 }
 
@@ -51,31 +50,8 @@ export async function lastInboundAt(deps: CoreDeps, input: { brandId: string; ch
     .select({ at: sql<Date | string | null>`max(${schema.messages.createdAt})` })
     .from(schema.messages)
     .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
-    .where(
-      and(
-        eq(schema.conversations.brandId, input.brandId),
-        eq(schema.conversations.channel, input.channel),
-        eq(schema.conversations.chatId, input.chatId),
-        eq(schema.messages.direction, 'in'),
-      ),
-    );
+    .where(and(chatIs(input), eq(schema.messages.direction, 'in')));
   return row?.at ? new Date(row.at) : null;
-}
-
-/** Whether this platform message was already received (a redelivery); a plain read, for work before the turn. */
-export async function alreadyReceived(deps: CoreDeps, input: { brandId: string; channel: ChannelName; platformMessageId: string }): Promise<boolean> {
-  const [row] = await deps.db
-    .select({ id: schema.messages.id })
-    .from(schema.messages)
-    .where(
-      and(
-        eq(schema.messages.brandId, input.brandId),
-        eq(schema.messages.channel, input.channel),
-        eq(schema.messages.platformMessageId, input.platformMessageId),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
 }
 
 /** Saves the dialogue state and language of a conversation. */
@@ -244,13 +220,7 @@ export async function conversationHistory(
     .select({ direction: schema.messages.direction, text: schema.messages.text, body: schema.messages.body, at: schema.messages.createdAt })
     .from(schema.messages)
     .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
-    .where(
-      and(
-        eq(schema.conversations.brandId, input.brandId),
-        eq(schema.conversations.channel, input.channel),
-        eq(schema.conversations.chatId, input.chatId),
-      ),
-    )
+    .where(chatIs(input))
     .orderBy(desc(schema.messages.createdAt))
     .limit(input.limit ?? 200);
   return rows.reverse().map((r) => ({ direction: r.direction as 'in' | 'out', text: r.text ?? '', body: r.body, at: r.at }));

@@ -3,7 +3,6 @@ export * from './message.js';
 export {
   lockConversation,
   peekConversation,
-  alreadyReceived,
   lastInboundAt,
   saveConversation,
   recordInbound,

@@ -30,13 +30,30 @@ export function usablePhone(phone: string | null | undefined): string | null {
  * none: null, and the caller creates a new profile.
  */
 export async function customerByVerifiedPhone(db: Db, brandId: string, phone: string): Promise<string | null> {
-  if (!usablePhone(phone)) return null;
+  const ids = await profilesWithVerifiedPhone(db, brandId, phone);
+  return ids.length === 1 ? ids[0]! : null;
+}
+
+/**
+ * Up to two live profiles of the brand with this phone verified (other than `exceptId`): none, the one, or "more than
+ * one" — all a caller needs to decide. Junk phones have none.
+ */
+export async function profilesWithVerifiedPhone(db: Db, brandId: string, phone: string, exceptId?: string): Promise<string[]> {
+  if (!usablePhone(phone)) return [];
   const rows = await db
     .select({ id: schema.customers.id })
     .from(schema.customers)
-    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), eq(schema.customers.phoneVerified, true), isNull(schema.customers.mergedIntoId)))
+    .where(
+      and(
+        eq(schema.customers.brandId, brandId),
+        eq(schema.customers.phone, phone),
+        eq(schema.customers.phoneVerified, true),
+        isNull(schema.customers.mergedIntoId),
+        exceptId ? ne(schema.customers.id, exceptId) : undefined,
+      ),
+    )
     .limit(2);
-  return rows.length === 1 ? rows[0]!.id : null;
+  return rows.map((r) => r.id);
 }
 
 /**
@@ -45,24 +62,11 @@ export async function customerByVerifiedPhone(db: Db, brandId: string, phone: st
  * Returns the profile that is the customer now.
  */
 export async function joinByVerifiedPhone(deps: CoreDeps, input: { brandId: string; customerId: string; phone: string }): Promise<string> {
-  const phone = usablePhone(input.phone);
-  if (!phone) return input.customerId;
-  const rows = await deps.db
-    .select({ id: schema.customers.id })
-    .from(schema.customers)
-    .where(
-      and(
-        eq(schema.customers.brandId, input.brandId),
-        eq(schema.customers.phone, phone),
-        eq(schema.customers.phoneVerified, true),
-        isNull(schema.customers.mergedIntoId),
-        ne(schema.customers.id, input.customerId),
-      ),
-    )
-    .limit(2);
-  if (rows.length !== 1) return input.customerId;
-  const merged = await mergeCustomers(deps, { brandId: input.brandId, fromId: input.customerId, intoId: rows[0]!.id, reason: 'verified_phone' });
-  return merged.status === 'merged' ? rows[0]!.id : input.customerId;
+  const others = await profilesWithVerifiedPhone(deps.db, input.brandId, input.phone, input.customerId);
+  if (others.length !== 1) return input.customerId;
+  const intoId = others[0]!;
+  const merged = await mergeCustomers(deps, { brandId: input.brandId, fromId: input.customerId, intoId, reason: 'verified_phone' });
+  return merged.status === 'merged' ? intoId : input.customerId;
 }
 
 const hashCode = (brandId: string, code: string) => createHash('sha256').update(`${brandId}\0${code}`).digest('hex');

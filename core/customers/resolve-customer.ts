@@ -1,9 +1,9 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { schema, type Db } from '../../db/index.js';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '../../db/index.js';
 import { audit } from '../audit/index.js';
 import type { ChannelName } from '../conversation/message.js';
 import type { CoreDeps } from '../shared/index.js';
-import { customerByVerifiedPhone, setIdentityReachable, usablePhone } from './identity.js';
+import { profilesWithVerifiedPhone, setIdentityReachable, usablePhone } from './identity.js';
 
 /** A customer profile row. */
 export type Customer = typeof schema.customers.$inferSelect;
@@ -33,12 +33,13 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
 
   return db.transaction(async (tx) => {
     const phone = usablePhone(input.verifiedPhone);
-    // A platform-verified phone that one live profile has (a member, or a customer imported from the tills): that is
-    // this person, so the new channel joins their profile instead of starting an empty one.
-    const known = phone ? await customerByVerifiedPhone(tx, input.brandId, phone) : null;
+    // A platform-verified phone that exactly one live profile has, verified too: that is this person, so the new channel
+    // joins their profile instead of starting an empty one.
+    const verified = phone ? await profilesWithVerifiedPhone(tx, input.brandId, phone) : [];
+    const known = verified.length === 1 ? verified[0]! : null;
     // Several verified profiles with this phone: not ours to pick one (staff merge by hand). Profiles where it was only
     // typed in do not count: the new one carries it verified, and they stay apart.
-    const duplicatePhone = phone !== null && known === null && (await verifiedPhoneInUse(tx, input.brandId, phone));
+    const duplicatePhone = verified.length > 1;
     const [profile] = known
       ? await tx.select().from(schema.customers).where(eq(schema.customers.id, known))
       : await tx
@@ -77,16 +78,6 @@ export async function resolveCustomer(deps: CoreDeps, input: ResolveCustomerInpu
     if (!winner) throw new Error('identity vanished during resolve');
     return { customer: winner.customer, isNew: false };
   });
-}
-
-/** Whether some live profile of the brand has this phone, verified. */
-async function verifiedPhoneInUse(db: Db, brandId: string, phone: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: schema.customers.id })
-    .from(schema.customers)
-    .where(and(eq(schema.customers.brandId, brandId), eq(schema.customers.phone, phone), eq(schema.customers.phoneVerified, true), isNull(schema.customers.mergedIntoId)))
-    .limit(1);
-  return row !== undefined;
 }
 
 async function findByIdentity(deps: CoreDeps, input: ResolveCustomerInput): Promise<{ customer: Customer; unreachableAt: Date | null } | undefined> {
