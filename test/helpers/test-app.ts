@@ -70,6 +70,18 @@ export class WebChatClient {
     return (await this.send({ text })).map((r) => r.text).join('\n');
   }
 
+  /**
+   * Answers the sign-up form after "join": name, birthday, no phone, terms accepted, offers yes or no. Returns the
+   * last answer (the welcome and the offers confirmation).
+   */
+  async finishSignUp(name: string, opts: { birthday?: string; offers?: boolean } = {}): Promise<string> {
+    await this.say(name);
+    await this.say(opts.birthday ?? '1990-01-01');
+    await this.say('skip');
+    await this.say('yes');
+    return this.say(opts.offers ? 'yes' : 'no');
+  }
+
   /** Shorthand: presses a button. */
   async press(payload: string): Promise<string> {
     return (await this.send({ payload })).map((r) => r.text).join('\n');

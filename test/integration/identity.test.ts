@@ -23,11 +23,7 @@ describe.each(testDbKinds)('one customer across channels on %s', (kind) => {
 
   async function enroll(c: WebChatClient, name: string) {
     await c.say('join');
-    await c.say(name);
-    await c.say('1990-01-01');
-    await c.say('skip');
-    await c.say('yes');
-    await c.say('no');
+    await c.finishSignUp(name);
   }
 
   beforeAll(async () => {

@@ -99,11 +99,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
 
     const friend = client();
     expect(await friend.say(`join ${aisha!.memberCode}`)).toMatch(/What's your full name/);
-    await friend.say('Omar Haddad');
-    await friend.say('1993-05-06');
-    await friend.say('skip');
-    await friend.say('yes');
-    const done = await friend.say('no');
+    const done = await friend.finishSignUp('Omar Haddad', { birthday: '1993-05-06' });
     expect(done).toMatch(/Welcome to the club, Omar Haddad/);
     expect(done).toMatch(/Your friend's invitation is noted/);
     expect((await accountOf(friend.sessionId))?.referredByAccountId).toBe(aisha!.id);
@@ -116,11 +112,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     try {
       const friend = client();
       await friend.say(`join ${aisha!.memberCode}`);
-      await friend.say('Rami Aziz');
-      await friend.say('1994-08-09');
-      await friend.say('skip');
-      await friend.say('yes');
-      const done = await friend.say('no');
+      const done = await friend.finishSignUp('Rami Aziz', { birthday: '1994-08-09' });
       expect(done).toMatch(/Welcome to the club, Rami Aziz/);
       expect(done).not.toMatch(/invitation/);
       expect((await accountOf(friend.sessionId))?.referredByAccountId).toBeNull();
@@ -134,11 +126,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     const wrong = aisha!.memberCode.slice(0, 9) + String((Number(aisha!.memberCode[9]) + 1) % 10);
     const friend = client();
     expect(await friend.say(`join ${wrong}`)).toMatch(/What's your full name/);
-    await friend.say('Lina Saleh');
-    await friend.say('1990-01-02');
-    await friend.say('skip');
-    await friend.say('yes');
-    const done = await friend.say('no');
+    const done = await friend.finishSignUp('Lina Saleh', { birthday: '1990-01-02' });
     expect(done).toMatch(/Welcome to the club/);
     expect(done).not.toMatch(/invitation/);
     expect((await accountOf(friend.sessionId))?.referredByAccountId).toBeNull();
@@ -188,11 +176,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
   it('asks before unsubscribing on an unsure reading, and START opts back in', async () => {
     const c = client();
     await c.say('join');
-    await c.say('Nour Haddad');
-    await c.say('1992-02-03');
-    await c.say('skip');
-    await c.say('yes');
-    expect(await c.say('yes')).toMatch(/You'll get our offers here/);
+    expect(await c.finishSignUp('Nour Haddad', { birthday: '1992-02-03', offers: true })).toMatch(/You'll get our offers here/);
     const customerId = await customerOf(c.sessionId);
     const marketing = async () =>
       (
@@ -229,11 +213,7 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     const c = client();
     // Join with offers, then STOP.
     await c.say('join');
-    await c.say('Sara Khan');
-    await c.say('1992-02-03');
-    await c.say('skip');
-    await c.say('yes');
-    expect(await c.say('yes')).toMatch(/You'll get our offers here/);
+    expect(await c.finishSignUp('Sara Khan', { birthday: '1992-02-03', offers: true })).toMatch(/You'll get our offers here/);
     expect(await c.say('STOP')).toMatch(/won't receive offers or news from us in this chat/);
     const customerId = await customerOf(c.sessionId);
     const history = await db()
