@@ -15,8 +15,9 @@ import { reaskCurrent, startForm, stepForm, type FormSpec } from './forms/form-e
 import { isValidMemberCode } from '../../core/loyalty/index.js';
 import { answerFromKnowledge } from '../../knowledge/index.js';
 import { toLatinDigits } from '../../nlu/index.js';
+import { DEFAULT_LLM_THRESHOLD } from '../../nlu/llm-fallback.js';
 import { catalogs } from './i18n/index.js';
-import { menuButtons, menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
+import { knowledgeReply, menuButtons, menuReply, say, setLanguage, type TurnContext, type Understood } from './turn-context.js';
 
 /** Misunderstandings in a row after which the fallback offers a person. */
 export const MISUNDERSTOOD_BEFORE_HUMAN = 2;
@@ -112,8 +113,15 @@ export async function route(ctx: TurnContext): Promise<Reply[]> {
   const form = openForm(ctx);
   if (form) return stepForm(ctx, form, understood, (c, u) => answerIntent(c, u));
   if (ctx.state.form) delete ctx.state.form; // a form this version no longer knows
+  // An unsure guess at an intent loses to a confident answer from the knowledge base ("是否有素食選項" is not a request
+  // for the help menu). Buttons, keywords and an LLM's verdict are sure (confidence 1) and never reach this.
+  if (understood.intent !== 'none' && understood.confidence < DEFAULT_LLM_THRESHOLD && ctx.knowledge && ctx.text && !findGiftCardCode(ctx.text)) {
+    const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
+    if (found.confident) return [knowledgeReply(ctx, found.answer, found.sourceTitle ?? found.title)];
+  }
   return answerIntent(ctx, understood);
 }
+
 
 async function answerPick(ctx: TurnContext): Promise<Reply[] | null> {
   const payload = ctx.msg.payload ?? '';
@@ -219,19 +227,14 @@ async function answerUnclear(ctx: TurnContext): Promise<Reply[] | null> {
   if (!ctx.knowledge) return null;
   const prepared = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared : null;
   const grounded = prepared?.grounded?.language === ctx.lang ? prepared.grounded.answer : null;
-  if (grounded?.status === 'answered') {
-    ctx.state.misunderstood = 0;
-    return [menuReply(ctx, ctx.t.fromKnowledge(grounded.text, [...new Set(grounded.sources.map((s) => s.title))].join(' · ')))];
-  }
+  if (grounded?.status === 'answered') return [knowledgeReply(ctx, grounded.text, [...new Set(grounded.sources.map((s) => s.title))].join(' · '))];
   const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
   if (grounded?.status === 'unknown' || (!found.confident && found.best?.textRank !== undefined)) {
     // Looks like a question for the knowledge base (it shares words with it), but nothing there answers it.
     ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
     return [say(ctx, ctx.t.notInKnowledge, { buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...menuButtons(ctx)] })];
   }
-  if (!found.confident) return null;
-  ctx.state.misunderstood = 0;
-  return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
+  return found.confident ? [knowledgeReply(ctx, found.answer, found.sourceTitle ?? found.title)] : null;
 }
 
 /** The referrer's member number in a "join …" message, as the enrollment form's initial value. */

@@ -101,3 +101,9 @@ export function menuButtons(ctx: TurnContext): QuickReply[] {
 export function menuReply(ctx: TurnContext, text: string = ctx.t.menuPrompt): Reply {
   return say(ctx, text, { buttons: menuButtons(ctx) });
 }
+
+/** A knowledge-base answer with where it comes from, and the menu; the customer was understood. */
+export function knowledgeReply(ctx: TurnContext, answer: string, source: string): Reply {
+  ctx.state.misunderstood = 0;
+  return menuReply(ctx, ctx.t.fromKnowledge(answer, source));
+}

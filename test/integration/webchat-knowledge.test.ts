@@ -26,6 +26,13 @@ describe.each(testDbKinds)('knowledge answers in the chat on %s', (kind) => {
     expect(answer).toMatch(/出自「退貨及退款」/);
   });
 
+  it('prefers a confident knowledge-base answer to an unsure guess at an intent', async () => {
+    // Offline, this is an unsure guess at "help"; the knowledge base knows the answer.
+    const en = await client().say('any vegan options?');
+    expect(en).toMatch(/oat latte/);
+    expect(en).not.toMatch(/Here is what I can do/);
+  });
+
   it('does not answer gibberish from the knowledge base', async () => {
     expect(await client().say('asdkjh qwe')).toMatch(/didn't quite get that/);
   });

@@ -5,7 +5,7 @@ import type { Reply } from '../../../core/conversation/index.js';
 import { schema } from '../../../db/index.js';
 import { answerFromKnowledge } from '../../../knowledge/index.js';
 import { createFuzzyMatcher } from '../../../nlu/index.js';
-import { menuReply, type TurnContext } from '../turn-context.js';
+import { knowledgeReply, menuReply, type TurnContext } from '../turn-context.js';
 import { localized } from './rewards.js';
 
 // Enough for a chat message; a brand with more stores should put a store finder in its knowledge base.
@@ -19,7 +19,7 @@ export async function storeReplies(ctx: TurnContext): Promise<Reply[]> {
   if (ctx.knowledge && ctx.text && ctx.t.stores.hoursWords.test(ctx.text)) {
     const query = `${ctx.text} ${ctx.t.stores.searchHint}`;
     const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query, embedder: ctx.knowledge });
-    if (found.confident) return [menuReply(ctx, ctx.t.fromKnowledge(found.answer, found.sourceTitle ?? found.title))];
+    if (found.confident) return [knowledgeReply(ctx, found.answer, found.sourceTitle ?? found.title)];
   }
   const stores = await ctx.deps.db
     .select({ id: schema.stores.id, name: schema.stores.name, city: schema.stores.city })
