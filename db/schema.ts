@@ -166,6 +166,10 @@ export const messages = pgTable(
       .where(sql`${t.direction} = 'out'`),
     index('messages_conversation_time').on(t.conversationId, t.createdAt),
     index('messages_in_reply_to').on(t.inReplyTo),
+    // An agent's reply carries the console's id for it: a double click or a retried request stores (and sends) it once.
+    uniqueIndex('messages_outbound_client_ref')
+      .on(t.conversationId, sql`(${t.body} ->> 'clientRef')`)
+      .where(sql`${t.direction} = 'out' and ${t.body} ? 'clientRef'`),
     check('messages_direction', sql`${t.direction} in ('in', 'out')`),
   ],
 );
@@ -580,6 +584,9 @@ export const agents = pgTable(
     telegramUserId: text('telegram_user_id'),
     lineUserId: text('line_user_id'),
     active: boolean('active').notNull().default(true),
+    /** Console sign-in failures in a row; at the limit the login locks until `locked_until`. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -622,6 +629,54 @@ export const handoffs = pgTable(
     index('handoffs_team_message').on(t.teamChatId, t.teamMessageId),
     check('handoffs_status', sql`${t.status} in ('queued', 'assigned', 'closed')`),
   ],
+);
+
+/** Signed-in console sessions. The cookie holds a random token; only its SHA-256 is stored, so a leaked table opens nothing. */
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    /** Sent back by the page in a header on every change (double submit), so another site cannot post for the agent. */
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('agent_sessions_agent').on(t.agentId)],
+);
+
+/** A VIP's personal shopper: their handoffs go to this agent first (at most 15 VIPs per shopper, enforced in core). */
+export const personalShoppers = pgTable(
+  'personal_shoppers',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    brandId: text('brand_id').notNull(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('personal_shoppers_agent').on(t.agentId)],
+);
+
+/** Messages the bot posted in a team chat about a handoff (the alert, each relayed customer message): replying to any of them answers that customer. */
+export const handoffTeamMessages = pgTable(
+  'handoff_team_messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    handoffId: bigint('handoff_id', { mode: 'number' })
+      .notNull()
+      .references(() => handoffs.id),
+    channel: text('channel').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    messageId: text('message_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('handoff_team_messages_post').on(t.channel, t.workspaceId, t.messageId), index('handoff_team_messages_handoff').on(t.handoffId)],
 );
 
 /** Private notes of agents on a conversation (never sent to the customer). */

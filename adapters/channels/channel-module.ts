@@ -4,7 +4,7 @@
 // channel's processor, registered on the inbox, normalizes the event, runs the bot and delivers the replies.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { ChannelName, InboundSink, StaffSink } from '../../core/conversation/index.js';
+import type { ChannelName, InboundSink, PushResult, Reply, StaffSink, TeamPost } from '../../core/conversation/index.js';
 import type { Inbox } from '../../core/inbox/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 
@@ -35,6 +35,14 @@ export interface ChannelInstance {
    * platform's rules: 'window_closed' when the platform allows no free text now, never a message that goes nowhere.
    */
   notify?: (externalUserId: string, text: string) => Promise<NotifyResult>;
+  /**
+   * Sends one reply (text, buttons, image) to a customer's chat outside a turn: an agent's message, a survey, a CSAT
+   * question. Within the platform's rules: on WhatsApp outside the 24-hour window, the approved template (if any) goes
+   * instead and the result says `window_closed`; nothing is sent that cannot arrive.
+   */
+  push?: (chatId: string, reply: Reply) => Promise<PushResult>;
+  /** Posts a text in this channel's team workspaces (all, or the one of `replyTo`, as a reply); see TeamChat. */
+  postToTeam?: (text: string, opts?: { replyTo?: TeamPost }) => Promise<TeamPost[]>;
 }
 
 /** What a proactive text did. */

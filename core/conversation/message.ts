@@ -96,6 +96,8 @@ export interface StaffMessage {
   senderId: string;
   senderName?: string;
   text?: string;
+  /** The team-chat message this one replies to (Telegram reply_to_message, LINE quotedMessageId): a thread. */
+  replyToMessageId?: string;
   platformMessageId: string;
   timestamp: Date;
 }
@@ -103,4 +105,30 @@ export interface StaffMessage {
 /** Where team-workspace messages go; the replies are posted back in the same workspace (and topic). */
 export interface StaffSink {
   handle(msg: StaffMessage): Promise<Reply[]>;
+}
+
+/**
+ * What a send outside a turn did (an agent's reply, a survey, a CSAT question): delivered to the platform; refused
+ * because the platform allows no free message now (WhatsApp's 24-hour window: `template` says whether the approved
+ * re-engagement template went instead); or failed with a closed-set code (TEMPORARY, BLOCKED_BY_USER, …).
+ */
+export type PushResult = { status: 'sent'; platformMessageId?: string } | { status: 'window_closed'; template: boolean } | { status: 'failed'; code: string };
+
+/** Sends one reply to a customer's chat outside a turn, on the chat's own channel. */
+export type CustomerPusher = (target: { channel: ChannelName; chatId: string }, reply: Reply) => Promise<PushResult>;
+
+/** A message the bot posted in a team workspace; replies to it (by id) form that thread. */
+export interface TeamPost {
+  channel: ChannelName;
+  workspaceId: string;
+  messageId: string;
+}
+
+/** Posts to the staff team chats (every configured Telegram staff group and LINE staff group). */
+export interface TeamChat {
+  /**
+   * Posts `text` in every team workspace, or only in the one of `replyTo` as a reply to that message. Returns what was
+   * posted (an empty list when no team chat is configured or every post failed; failures are logged, never thrown).
+   */
+  post(text: string, opts?: { replyTo?: TeamPost }): Promise<TeamPost[]>;
 }
