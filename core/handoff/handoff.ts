@@ -7,6 +7,7 @@ import { and, asc, count, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { audit } from '../audit/index.js';
 import type { CoreDeps } from '../shared/index.js';
+import { personalShopperOf } from './personal-shopper.js';
 
 /** Why a person was asked for. */
 export type HandoffReason = 'asked' | 'complaint' | 'misunderstood' | 'sentiment' | 'rule' | 'staff';
@@ -16,7 +17,7 @@ export type Handoff = typeof schema.handoffs.$inferSelect;
 
 /** What a request did: a new handoff (assigned at once or queued), or the one already open for this conversation. */
 export type RequestResult =
-  | { status: 'assigned'; handoff: Handoff; agentId: string }
+  | { status: 'assigned'; handoff: Handoff; agentId: string; personalShopper: boolean }
   | { status: 'queued'; handoff: Handoff; position: number; agentsOnDuty: number }
   | { status: 'already_open'; handoff: Handoff; position: number | null };
 
@@ -45,10 +46,13 @@ export async function requestHandoff(
       result: 'ok',
       details: { handoffId: handoff!.id, reason: input.reason },
     });
-    const agentId = await nextAgent(tx, input.brandId);
+    // A VIP's personal shopper gets their requests first while on duty (whatever their load: it is their customer);
+    // off duty, the request goes to the team like anyone's.
+    const shopper = await personalShopperOf(tx, input.customerId);
+    const agentId = shopper?.onDuty && shopper.active ? shopper.id : await nextAgent(tx, input.brandId);
     if (agentId) {
       const assigned = await assignIfQueued(d, handoff!.id, agentId);
-      if (assigned) return { status: 'assigned', handoff: assigned, agentId };
+      if (assigned) return { status: 'assigned', handoff: assigned, agentId, personalShopper: agentId === shopper?.id };
     }
     return { status: 'queued', handoff: handoff!, position: await queuePosition(tx, handoff!), agentsOnDuty: await agentsOnDuty(tx, input.brandId) };
   });
@@ -122,7 +126,7 @@ async function assignIfQueued(deps: CoreDeps, handoffId: number, agentId: string
 }
 
 /** What taking a conversation did. */
-export type TakeResult = { status: 'taken'; handoff: Handoff } | { status: 'taken_by_other'; agentId: string } | { status: 'closed' } | { status: 'not_found' } | { status: 'full' };
+export type TakeResult = { status: 'taken'; handoff: Handoff; already: boolean } | { status: 'taken_by_other'; agentId: string } | { status: 'closed' } | { status: 'not_found' } | { status: 'full' };
 
 /**
  * An agent takes a queued conversation (or one assigned to them already). One conditional update decides: of two
@@ -133,12 +137,12 @@ export async function takeHandoff(deps: CoreDeps, input: { brandId: string; hand
   if (!current) return { status: 'not_found' };
   if (current.status === 'closed') return { status: 'closed' };
   if (current.status === 'assigned') {
-    return current.agentId === input.agentId ? { status: 'taken', handoff: current } : { status: 'taken_by_other', agentId: current.agentId! };
+    return current.agentId === input.agentId ? { status: 'taken', handoff: current, already: true } : { status: 'taken_by_other', agentId: current.agentId! };
   }
   const taken = await assignIfQueued(deps, input.handoffId, input.agentId);
   if (taken) {
     await audit(deps, { brandId: input.brandId, actor: { type: 'agent', id: input.agentId }, action: 'conversation.taken', target: current.customerId, result: 'ok', details: { handoffId: current.id } });
-    return { status: 'taken', handoff: taken };
+    return { status: 'taken', handoff: taken, already: false };
   }
   // Someone was faster: report who, or that it closed meanwhile.
   const [after] = await deps.db.select().from(schema.handoffs).where(eq(schema.handoffs.id, input.handoffId));
