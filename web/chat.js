@@ -6,6 +6,10 @@ const MAX_LEN = 2000;
 const SESSION_KEY = 'loyaltyClub.webchat.sessionId';
 const REQUEST_TIMEOUT_MS = 20_000;
 const AUTO_RETRY_DELAY_MS = 800;
+// Messages sent outside the customer's own turns (an agent's reply, a survey) are picked up by polling the history.
+const POLL_MS = 3_000;
+const POLL_HIDDEN_MS = 30_000;
+const POLL_MAX_MS = 60_000;
 // What the server accepts as a session id (a UUID, or a demo member's id such as `demo-aisha` set by hand).
 const SESSION_ID_RE = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -436,6 +440,7 @@ async function sendMessage(body, echo) {
 }
 
 async function deliver(req, row, previousChips) {
+  turnsStarted += 1; // a history poll already under way may or may not contain this turn: it is discarded
   setRowState(row, 'pending');
   setBusy(true);
   let result = await postMessage(req);
@@ -452,6 +457,7 @@ async function deliver(req, row, previousChips) {
     const groups = [];
     for (const reply of replies) {
       if (!reply || typeof reply !== 'object') continue;
+      markShown(reply);
       const group = addBotMessage(reply);
       if (group) groups.push(group);
     }
@@ -556,6 +562,7 @@ async function start() {
     return;
   }
 
+  for (const m of messages) if (m) markShown(m);
   if (messages.length === 0) {
     await sendMessage({ payload: 'start' }, null);
   } else {
@@ -586,7 +593,82 @@ async function start() {
     scrollToBottom();
   }
   if (window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });
+  startPolling();
 }
+
+// ---------------------------------------------------------------- messages from outside a turn (polling)
+
+/** Ids of the stored messages already on the page (history items and the replies of the customer's own turns). */
+const shownIds = new Set();
+/** Counts the customer's turns, so a poll that overlapped one is dropped (that turn's replies come in its response). */
+let turnsStarted = 0;
+let pollTimer = null;
+let pollFailures = 0;
+let polling = false;
+
+function markShown(m) {
+  if (m && typeof m.id === 'string') shownIds.add(m.id);
+}
+
+function schedulePoll(ms) {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(() => { void poll(); }, ms);
+}
+
+/** The next wait: every few seconds while visible, rarely while hidden, doubling (to a minute) after failures. */
+function nextPollDelay() {
+  const base = document.hidden ? POLL_HIDDEN_MS : POLL_MS;
+  return pollFailures ? Math.min(base * 2 ** pollFailures, POLL_MAX_MS) : base;
+}
+
+async function poll() {
+  pollTimer = null;
+  if (polling) return;
+  if (busy) { schedulePoll(nextPollDelay()); return; }
+  polling = true;
+  const turn = turnsStarted;
+  const result = await getHistory();
+  polling = false;
+  if (turn === turnsStarted && !busy) {
+    if (result.ok) {
+      pollFailures = 0;
+      showPushed(Array.isArray(result.data.messages) ? result.data.messages : []);
+    } else {
+      pollFailures += 1; // quietly: the customer's own sends still report their errors
+    }
+  }
+  schedulePoll(nextPollDelay());
+}
+
+/**
+ * Shows the bot's (or an agent's) messages the page has not shown yet, as the replies of a turn are shown. When they
+ * bring buttons (a CSAT question), those become the live chips; a plain message leaves the current ones (and a phone
+ * form being filled in) alone. The customer's own messages are on the page already (or in another tab): never re-shown.
+ */
+function showPushed(messages) {
+  const groups = [];
+  for (const m of messages) {
+    if (!m || typeof m.id !== 'string' || shownIds.has(m.id)) continue;
+    shownIds.add(m.id);
+    if (m.direction !== 'out' || typeof m.text !== 'string') continue;
+    const group = addBotMessage(m, m.at);
+    if (group) groups.push(group);
+  }
+  if (groups.length) {
+    retireChips();
+    activeChipGroups = groups;
+  }
+}
+
+function startPolling() {
+  if (pollTimer || polling) return;
+  schedulePoll(nextPollDelay());
+}
+
+// Back from another tab or an unlocked phone: look at once instead of waiting out the slow hidden interval.
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && (pollTimer || polling)) schedulePoll(0);
+});
 
 updateComposer();
 void start();

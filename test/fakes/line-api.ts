@@ -1,6 +1,7 @@
 // A fake LINE Messaging API on 127.0.0.1 that the real client is pointed at (LINE_API_BASE_URL). It checks what LINE
 // checks (bearer token, JSON body, 1-5 messages, text and quick-reply limits, single-use reply tokens, retry keys,
-// blocked users) and answers in LINE's shapes, recording every call.
+// blocked users, push recipients: users, groups or rooms) and answers in LINE's shapes (`sentMessages` with message
+// ids), recording every call.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,7 +61,7 @@ export interface FakeLineApi {
   waitForMessages(userId: string, n: number, timeoutMs?: number): Promise<Record<string, unknown>[]>;
   /** A fresh, single-use reply token for a webhook event from `userId`. */
   issueReplyToken(userId: string): string;
-  /** Makes pushes to `userId` fail as LINE does for a user who blocked the bot. */
+  /** Makes pushes to `userId` fail as LINE does for a user who blocked the bot (or a group the bot has left). */
   block(userId: string): void;
   /** Makes the next call to `endpoint` ('reply' | 'push') fail (queue several for several calls). */
   failNext(endpoint: string, failure: LineApiFailure): void;
@@ -74,7 +75,8 @@ const TEXT_LIMIT = 5000;
 const LABEL_LIMIT = 20;
 const DATA_LIMIT = 300;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER_ID = /^U[0-9a-f]{32}$/;
+// Pushes go to users (U…), groups (C…) or rooms (R…): the bot posts in its staff groups too.
+const RECIPIENT_ID = /^[UCR][0-9a-f]{32}$/;
 
 /** Starts the fake on a random port. */
 export async function startFakeLineApi(options: { token?: string } = {}): Promise<FakeLineApi> {
@@ -152,7 +154,7 @@ export async function startFakeLineApi(options: { token?: string } = {}): Promis
       if (prior) return answer(409, { message: 'The retry key is already accepted', sentMessages: prior.sentMessages }, { 'x-line-accepted-request-id': prior.requestId });
     }
     const to = body.to;
-    if (typeof to !== 'string' || !USER_ID.test(to)) return answer(400, { message: "The property, 'to', in the request body is invalid (line: -, column: -)" });
+    if (typeof to !== 'string' || !RECIPIENT_ID.test(to)) return answer(400, { message: "The property, 'to', in the request body is invalid (line: -, column: -)" });
     if (blocked.has(to)) return answer(400, { message: 'Failed to send messages' });
     const sentMessages = accept(to, 'push', messages);
     if (retryKey !== undefined) acceptedKeys.set(retryKey, { requestId: randomUUID(), sentMessages });

@@ -27,6 +27,7 @@ export const BOT_API_ERRORS = {
     parameters: { retry_after: retryAfterSeconds },
   }),
   badGateway: { error_code: 502, description: 'Bad Gateway' },
+  kickedFromGroup: { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' },
 } as const satisfies Record<string, BotApiError | ((n: number) => BotApiError)>;
 
 /** Settings for the fake; the defaults suit tests. */
@@ -67,6 +68,8 @@ export interface FakeTelegramApi {
   failNext(method: string, error: BotApiError): void;
   /** Makes the next call to `method` fail at the network level: the socket is destroyed without a response. */
   dropNext(method: string): void;
+  /** Makes every later send (`sendMessage`, `sendPhoto`) to `chatId` fail with this error (a blocked bot, a left group). */
+  failChat(chatId: string | number, error: BotApiError): void;
   /** Forgets recorded calls (not queued updates or failures). */
   clearCalls(): void;
   /** Answers waiting long polls, drops connections and stops the server. */
@@ -115,6 +118,9 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
   const calls: BotApiCall[] = [];
   const callListeners = new Set<() => void>();
   const failures = new Map<string, Failure[]>();
+  const chatFailures = new Map<string, BotApiError>();
+  // `chat:message_id` of every message that exists (sent by the bot or queued as an update), for reply checks.
+  const existing = new Set<string>();
   let queue: Update[] = [];
   let allowedUpdates: string[] = [];
   let webhook: FakeWebhook | null = null;
@@ -141,15 +147,33 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
 
   const message = (chatId: unknown, extra: Record<string, unknown>): Record<string, unknown> => {
     const id = typeof chatId === 'number' ? chatId : Number(chatId);
+    existing.add(`${chatKey(chatId)}:${nextMessageId}`);
     return {
       message_id: nextMessageId++,
       from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username },
-      chat: Number.isFinite(id)
-        ? { id, type: 'private', first_name: 'Customer' }
-        : { id: 0, type: 'channel', title: String(chatId) },
+      // Negative ids are groups (supergroups start at -100…), as on Telegram.
+      chat: !Number.isFinite(id)
+        ? { id: 0, type: 'channel', title: String(chatId) }
+        : id < 0
+          ? { id, type: 'supergroup', title: 'Team' }
+          : { id, type: 'private', first_name: 'Customer' },
       date: Math.floor(Date.now() / 1000),
       ...extra,
     };
+  };
+
+  /**
+   * What `reply_parameters` asks for: `{ reply_to_message }` to echo, {} for none, or the error Telegram answers when
+   * the message is not there and `allow_sending_without_reply` is not set.
+   */
+  const replyTo = (params: Record<string, unknown>): Record<string, unknown> | string => {
+    const rp = params.reply_parameters;
+    if (rp === undefined) return {};
+    if (typeof rp !== 'object' || rp === null) return "Bad Request: can't parse reply parameters JSON object";
+    const { message_id: messageId, allow_sending_without_reply: allow } = rp as { message_id?: unknown; allow_sending_without_reply?: unknown };
+    if (typeof messageId !== 'number' || !Number.isInteger(messageId)) return 'Bad Request: field "message_id" must be a Number';
+    if (existing.has(`${chatKey(params.chat_id)}:${messageId}`)) return { reply_to_message: { message_id: messageId } };
+    return allow === true ? {} : 'Bad Request: message to be replied not found';
   };
 
   const getUpdates = async (params: Record<string, unknown>, res: ServerResponse): Promise<Outcome> => {
@@ -212,7 +236,9 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
       if (text.length > 4096) return fail(400, 'Bad Request: message is too long');
       const markupError = checkMarkup(params.reply_markup);
       if (markupError) return fail(400, markupError);
-      return ok(message(params.chat_id, { text, ...inlineMarkup(params.reply_markup) }));
+      const replied = replyTo(params);
+      if (typeof replied === 'string') return fail(400, replied);
+      return ok(message(params.chat_id, { text, ...replied, ...inlineMarkup(params.reply_markup) }));
     },
     sendPhoto: (params) => {
       if (params.chat_id === undefined || params.chat_id === '') return fail(400, 'Bad Request: chat_id is empty');
@@ -264,6 +290,8 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
     }
     record({ method, params });
 
+    const chatFailure = method === 'sendMessage' || method === 'sendPhoto' ? chatFailures.get(chatKey(params.chat_id)) : undefined;
+    if (chatFailure) return send(res, chatFailure.error_code, { ok: false, ...chatFailure });
     const failure = failures.get(method)?.shift();
     if (failure === 'network') {
       req.socket.destroy();
@@ -296,6 +324,7 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
     queueUpdate: (update) => {
+      if (update.message) existing.add(`${update.message.chat.id}:${update.message.message_id}`);
       queue.push(update);
       activePoll?.wake();
     },
@@ -324,6 +353,9 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
     },
     dropNext: (method) => {
       failures.set(method, [...(failures.get(method) ?? []), 'network']);
+    },
+    failChat: (chatId, error) => {
+      chatFailures.set(String(chatId), error);
     },
     clearCalls: () => {
       calls.length = 0;
@@ -423,6 +455,11 @@ function decodeValue(key: string, value: string): unknown {
   if (INTEGER_FIELDS.has(key) && /^-?\d+$/.test(value)) return Number(value);
   if (BOOLEAN_FIELDS.has(key) && (value === 'true' || value === 'false')) return value === 'true';
   return value;
+}
+
+/** A chat id (number or numeric string, as bodies carry it) as one string key; '' for anything else. */
+function chatKey(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
 }
 
 function toInt(value: unknown): number | undefined {

@@ -29,6 +29,7 @@ export const GRAPH_ERRORS = {
   tokenExpired: { status: 401, error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } },
   reEngagement: { status: 400, error: { message: 'Re-engagement message', type: 'OAuthException', code: 131047 } },
   undeliverable: { status: 400, error: { message: 'Message undeliverable', type: 'OAuthException', code: 131026 } },
+  blocked: { status: 400, error: { message: 'Unable to deliver the message: the recipient chose to stop receiving messages from this business', type: 'OAuthException', code: 131050 } },
   rateLimited: (retryAfterSeconds?: number): GraphFailure => ({
     status: 429,
     error: { message: 'Rate limit hit', type: 'OAuthException', code: 130429 },
@@ -62,6 +63,13 @@ export interface FakeWhatsAppGraph {
   waitForMessages(to: string, n: number, timeoutMs?: number): Promise<GraphCall[]>;
   /** Makes the next message send fail with this error (queue several for several calls). */
   failNext(failure: GraphFailure): void;
+  /** Makes every later message to `to` fail as for a customer who stopped messages from the business (131050). */
+  block(to: string): void;
+  /**
+   * Makes every later free-form message to `to` fail with 131047 (re-engagement), as Meta does once the 24-hour window
+   * has closed by its clock; approved templates still go through.
+   */
+  closeWindow(to: string): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +80,8 @@ export async function startFakeWhatsAppGraph(options: FakeGraphOptions = {}): Pr
   const approved = new Set(options.approvedTemplates ?? []);
   const calls: GraphCall[] = [];
   const failures: GraphFailure[] = [];
+  const blocked = new Set<string>();
+  const windowClosed = new Set<string>();
   const listeners = new Set<() => void>();
 
   const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -114,6 +124,9 @@ export async function startFakeWhatsAppGraph(options: FakeGraphOptions = {}): Pr
     if (problem) return fail(problem.startsWith('template:') ? { status: 404, error: { message: problem.slice(9), type: 'OAuthException', code: 132001 } } : invalid(problem));
     const failure = failures.shift();
     if (failure) return fail(failure);
+    const to = String(body.to);
+    if (blocked.has(to)) return fail(GRAPH_ERRORS.blocked);
+    if (windowClosed.has(to) && body.type !== 'template') return fail(GRAPH_ERRORS.reEngagement);
     call.wamid = `wamid.${randomBytes(12).toString('base64url')}`;
     finish(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: call.wamid }] });
   };
@@ -153,6 +166,12 @@ export async function startFakeWhatsAppGraph(options: FakeGraphOptions = {}): Pr
     },
     failNext(failure) {
       failures.push(failure);
+    },
+    block(to) {
+      blocked.add(to);
+    },
+    closeWindow(to) {
+      windowClosed.add(to);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

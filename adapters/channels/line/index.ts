@@ -8,9 +8,9 @@ export { createLineChannel, type LineChannel, type LineChannelOptions } from './
 export { readLineConfig, LINE_DEFAULT_API_BASE_URL, type LineConfig } from './line.config.js';
 export { createLineApiClient, LineApiError, type LineApiClient } from './line.client.js';
 export { toChannelError, codeFor } from './line.errors.js';
-export { normalizeLineEvent, LINE_FOLLOW_PAYLOAD } from './line.normalize.js';
+export { normalizeLineEvent, toLineStaffMessage, LINE_FOLLOW_PAYLOAD } from './line.normalize.js';
 export { renderLineReply, splitText, LINE_TEXT_LIMIT, LINE_QUICK_REPLY_LIMIT, type LineMessage } from './line.render.js';
-export { deliverTurn, lineRetryKey, LINE_MESSAGES_PER_CALL } from './line.deliver.js';
+export { deliverTurn, lineRetryKey, pushMessages, LINE_MESSAGES_PER_CALL } from './line.deliver.js';
 export { lineSignature, verifyLineSignature } from './line.signature.js';
 export { lineWebhookPlugin, LINE_WEBHOOK_PATH } from './line.webhook.js';
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { InboundSink, StaffMessage, StaffSink } from '../../../core/conversation/message.js';
+import type { InboundSink, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { ChannelInstance } from '../channel-module.js';
 import type { LineConfig } from './line.config.js';
 import { createLineApiClient, type LineApiClient } from './line.client.js';
-import { deliverTurn, LINE_MESSAGES_PER_CALL, type LineRetryPolicy } from './line.deliver.js';
+import { deliverTurn, LINE_MESSAGES_PER_CALL, pushMessages, type LineRetryPolicy } from './line.deliver.js';
 import { toChannelError } from './line.errors.js';
 import { lineEvent, type LineEvent } from './line.events.js';
 import { normalizeLineEvent, toLineStaffMessage } from './line.normalize.js';
-import { renderLineReply } from './line.render.js';
+import { renderLineReply, type LineMessage } from './line.render.js';
 import { LINE_WEBHOOK_PATH, lineWebhookPlugin } from './line.webhook.js';
 
 /** What `createLineChannel` needs. */
@@ -32,6 +32,17 @@ export interface LineChannelOptions {
 export interface LineChannel extends ChannelInstance {
   /** Processes one stored webhook event end to end; rejects only when the bot itself failed (retry later). */
   processEvent(payload: unknown): Promise<void>;
+  /**
+   * Pushes one reply to a user outside a turn (rendered as turn replies are: quick replies, split texts). Never throws:
+   * a LINE failure is `{ status: 'failed', code }`, and BLOCKED_BY_USER also marks the user unreachable.
+   */
+  push: (chatId: string, reply: Reply) => Promise<PushResult>;
+  /**
+   * Posts `text` in every staff group (LINE_STAFF_GROUP_IDS), or only in `replyTo`'s group: LINE has no reply-to for
+   * a bot's push, so a thread reply is a plain post in that group. Returns one TeamPost per LINE message sent (with
+   * LINE's message id, which a staff member's quote names as `quotedMessageId`). Failures are logged and skipped.
+   */
+  postToTeam: (text: string, opts?: { replyTo?: TeamPost }) => Promise<TeamPost[]>;
 }
 
 // Keys already logged by logOnce; bounded so a flood of odd events cannot grow it without end.
@@ -103,10 +114,63 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
     }
   };
 
+  const pushDeps = {
+    client,
+    log,
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  };
+
+  const push = async (chatId: string, reply: Reply): Promise<PushResult> => {
+    let messages: LineMessage[];
+    try {
+      messages = renderLineReply(reply);
+    } catch (err) {
+      log.error({ reason: err instanceof Error ? err.message : 'non-error thrown' }, 'line push cannot be rendered');
+      return { status: 'failed', code: 'UNKNOWN' };
+    }
+    const result = await pushMessages(pushDeps, chatId, messages);
+    if ('failure' in result) {
+      const { failure } = result;
+      log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs, sent: result.ids.length, parts: messages.length, reason: failure.message }, 'line push failed');
+      // As for a turn: a user who blocked the bot is skipped by campaigns until they write again.
+      if (failure.code === 'BLOCKED_BY_USER') {
+        await opts.markUnreachable?.(chatId).catch((err: unknown) => log.warn({ reason: String(err) }, 'line unreachable mark failed'));
+      }
+      return { status: 'failed', code: failure.code };
+    }
+    const last = result.ids.at(-1);
+    return last ? { status: 'sent', platformMessageId: last } : { status: 'sent' };
+  };
+
+  const postToTeam = async (text: string, postOpts: { replyTo?: TeamPost } = {}): Promise<TeamPost[]> => {
+    const { replyTo } = postOpts;
+    // Only configured staff groups: a thread of another channel, or a group no longer configured, gets nothing.
+    const groups = replyTo ? (replyTo.channel === 'line' && opts.config.staffGroupIds.includes(replyTo.workspaceId) ? [replyTo.workspaceId] : []) : opts.config.staffGroupIds;
+    if (groups.length === 0) return [];
+    let messages: LineMessage[];
+    try {
+      messages = renderLineReply({ text, dir: 'ltr' });
+    } catch (err) {
+      log.warn({ reason: err instanceof Error ? err.message : 'non-error thrown' }, 'line team post cannot be rendered');
+      return [];
+    }
+    const posts: TeamPost[] = [];
+    for (const group of groups) {
+      const result = await pushMessages(pushDeps, group, messages);
+      if ('failure' in result) log.warn({ workspaceId: group, code: result.failure.code }, 'line team post failed');
+      // A 409 "already accepted" answer carries no message id: nothing a quote could name, so no thread entry.
+      for (const id of result.ids) if (id !== '' && !id.startsWith('request:')) posts.push({ channel: 'line', workspaceId: group, messageId: id });
+    }
+    return posts;
+  };
+
   opts.inbox.register('line', processEvent);
   return {
     name: 'line',
     processEvent,
+    push,
+    postToTeam,
     routes: (fastify) => lineWebhookPlugin(fastify, {
         channelSecret: opts.config.channelSecret,
         inbox: opts.inbox,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
 import { isRetryableChannelError, type ChannelError, type ChannelErrorCode } from '../channel-error.js';
@@ -149,8 +149,28 @@ async function pushRest(deps: LineDeliveryDeps, userId: string, item: Pending): 
   return undefined;
 }
 
+/**
+ * Pushes `messages` to a user or group outside a turn (an agent's message, a survey, a team-chat post), 5 per call.
+ * Each call gets a fresh random X-Line-Retry-Key, kept across that call's in-process retries: there is no stored
+ * outbound id to derive a key from, and a second push of the same text later is a new message, not a retry.
+ * Resolves with LINE's message ids in order, or the failure that stopped it (the chunks before it were sent).
+ */
+export async function pushMessages(
+  deps: Pick<LineDeliveryDeps, 'client' | 'log' | 'retry' | 'sleep'>,
+  to: string,
+  messages: readonly LineMessage[],
+): Promise<{ ids: string[] } | { failure: ChannelError; ids: string[] }> {
+  const ids: string[] = [];
+  for (let start = 0; start < messages.length; start += LINE_MESSAGES_PER_CALL) {
+    const result = await pushWithRetry(deps, { to, messages: messages.slice(start, start + LINE_MESSAGES_PER_CALL) }, randomUUID());
+    if ('failure' in result) return { failure: result.failure, ids };
+    ids.push(...result.ids);
+  }
+  return { ids };
+}
+
 async function pushWithRetry(
-  deps: LineDeliveryDeps,
+  deps: Pick<LineDeliveryDeps, 'client' | 'log' | 'retry' | 'sleep'>,
   request: { to: string; messages: LineMessage[] },
   retryKey: string,
 ): Promise<{ ids: string[] } | { failure: ChannelError }> {

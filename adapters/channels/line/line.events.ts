@@ -36,6 +36,8 @@ export const lineMessageContent = z.looseObject({
   id: z.string().min(1).max(100),
   type: z.string().min(1).max(64),
   text: z.string().max(20_000).optional(),
+  // The message this one quotes (a reply in a group); a bot's message id here makes a staff thread.
+  quotedMessageId: z.string().min(1).max(100).optional(),
 });
 
 /** The postback object of a `postback` event (a pressed quick reply or template button). */

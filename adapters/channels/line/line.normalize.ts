@@ -71,7 +71,11 @@ function mediaKind(type: string): MediaKind {
   return MEDIA[type] ?? 'other';
 }
 
-/** A text message in a group as a team-workspace message (the caller checks the group is a staff workspace). */
+/**
+ * A text message in a group as a team-workspace message (the caller checks the group is a staff workspace). Its
+ * `platformMessageId` is LINE's message id (the same on a redelivery), the id other messages quote, so a thread can
+ * name it; a quote (`quotedMessageId`, e.g. of the bot's handoff alert) becomes `replyToMessageId`.
+ */
 export function toLineStaffMessage(event: LineEvent, groupId: string, userId: string | undefined): StaffMessage | null {
   if (event.type !== 'message') return null;
   const content = lineMessageContent.safeParse(event.message);
@@ -81,7 +85,8 @@ export function toLineStaffMessage(event: LineEvent, groupId: string, userId: st
     workspaceId: groupId,
     senderId: userId ?? 'unknown',
     ...(content.data.text !== undefined ? { text: content.data.text } : {}),
-    platformMessageId: `evt:${event.webhookEventId}`,
+    ...(content.data.quotedMessageId !== undefined ? { replyToMessageId: content.data.quotedMessageId } : {}),
+    platformMessageId: content.data.id,
     timestamp: new Date(event.timestamp),
   };
 }

@@ -6,7 +6,7 @@ export {
   type TelegramChannelOptions,
 } from './telegram.channel.js';
 export { toChannelError, codeFor } from './telegram.errors.js';
-export { toInboundMessage } from './telegram.normalize.js';
+export { toInboundMessage, toStaffMessage } from './telegram.normalize.js';
 export {
   renderReply,
   splitText,

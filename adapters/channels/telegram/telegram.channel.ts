@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Bot, InputFile } from 'grammy';
 import type { CallbackQuery, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { InboundSink, OutboundReply, StaffMessage, StaffSink } from '../../../core/conversation/message.js';
+import type { InboundSink, OutboundReply, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
 import type { ChannelErrorCode } from '../channel-error.js';
 import { toChannelError } from './telegram.errors.js';
 import { toInboundMessage, toStaffMessage } from './telegram.normalize.js';
@@ -42,6 +42,17 @@ export interface TelegramChannel {
   setWebhook(url: string, secretToken: string): Promise<void>;
   /** A fastify plugin serving this channel's webhook at `path`. */
   webhookRoute(secretToken: string, path?: string): FastifyPluginAsync;
+  /**
+   * Sends one reply to a customer's chat outside a turn (an agent's message, a CSAT or NPS question), rendered as a
+   * turn reply is (inline keyboard, QR photo, split text). Never throws: a failure is `{ status: 'failed', code }`.
+   */
+  push: (chatId: string, reply: Reply) => Promise<PushResult>;
+  /**
+   * Posts `text` in every staff chat (`staffChats`), or only in `replyTo`'s chat as a reply to that message (kept in
+   * its forum topic by Telegram; sent anyway if that message is gone). Returns one TeamPost per message sent; a failed
+   * chat is logged (code only) and skipped, never thrown.
+   */
+  postToTeam: (text: string, opts?: { replyTo?: TeamPost }) => Promise<TeamPost[]>;
 }
 
 // Failures that will repeat for every later reply in the same turn: stop calling Telegram for this chat.
@@ -169,6 +180,58 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     }
   };
 
+  const push = async (chatId: string, reply: Reply): Promise<PushResult> => {
+    let parts: TelegramSend[];
+    try {
+      parts = renderReply(reply);
+    } catch (err) {
+      log.error({ reason: describe(err) }, 'telegram push cannot be rendered');
+      return { status: 'failed', code: 'UNKNOWN' };
+    }
+    let primaryId: number | undefined;
+    for (const [index, part] of parts.entries()) {
+      try {
+        const messageId = await send(chatId, part);
+        if (part.primary) primaryId = messageId;
+      } catch (err) {
+        const failure = toChannelError(err);
+        log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message }, 'telegram push failed');
+        return { status: 'failed', code: failure.code };
+      }
+    }
+    return primaryId !== undefined ? { status: 'sent', platformMessageId: String(primaryId) } : { status: 'sent' };
+  };
+
+  const postToTeam = async (text: string, postOpts: { replyTo?: TeamPost } = {}): Promise<TeamPost[]> => {
+    const { replyTo } = postOpts;
+    // Only configured staff chats: a thread of another channel, or a chat no longer configured, gets nothing.
+    const chats = replyTo ? (replyTo.channel === 'telegram' && staffChats.has(replyTo.workspaceId) ? [replyTo.workspaceId] : []) : [...staffChats];
+    if (chats.length === 0) return [];
+    let texts: Array<{ text: string }>;
+    try {
+      texts = renderReply({ text, dir: 'ltr' }).flatMap((part) => (part.method === 'sendMessage' ? [{ text: part.params.text }] : []));
+    } catch (err) {
+      log.warn({ reason: describe(err) }, 'telegram team post cannot be rendered');
+      return [];
+    }
+    // Every part of a long post replies to the thread's message, so the whole post reads as part of the thread.
+    const replyParameters =
+      replyTo && /^\d+$/.test(replyTo.messageId) ? { reply_parameters: { message_id: Number(replyTo.messageId), allow_sending_without_reply: true } } : {};
+    const posts: TeamPost[] = [];
+    for (const chat of chats) {
+      for (const params of texts) {
+        try {
+          const sent = await bot.api.raw.sendMessage({ chat_id: chat, ...params, ...replyParameters });
+          posts.push({ channel: 'telegram', workspaceId: chat, messageId: String(sent.message_id) });
+        } catch (err) {
+          log.warn({ workspaceId: chat, code: toChannelError(err).code }, 'telegram team post failed');
+          break;
+        }
+      }
+    }
+    return posts;
+  };
+
   bot.use((ctx) => handleUpdate(ctx.update));
   // Long polling would die on the first middleware error without this; one bad update must not stop the bot.
   bot.catch((err) => {
@@ -226,6 +289,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     webhookRoute(secretToken, path = '/telegram/webhook') {
       return (fastify) => telegramWebhookPlugin(fastify, { path, secretToken, channel });
     },
+    push,
+    postToTeam,
   };
   return channel;
 }

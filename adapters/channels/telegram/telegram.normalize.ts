@@ -85,6 +85,9 @@ export function toStaffMessage(update: Update, staffChats: ReadonlySet<string>):
   const message = update.message;
   if (!message || message.chat.type === 'private' || !staffChats.has(String(message.chat.id))) return null;
   const name = [message.from.first_name, message.from.last_name].filter((p) => p !== undefined && p.trim() !== '').join(' ');
+  // In a forum topic every message "replies" to the topic's creation message (its id is the thread id): not a thread.
+  const quoted = message.reply_to_message;
+  const implicitTopicReply = message.is_topic_message === true && quoted?.message_id === message.message_thread_id;
   return {
     channel: 'telegram',
     workspaceId: String(message.chat.id),
@@ -92,6 +95,7 @@ export function toStaffMessage(update: Update, staffChats: ReadonlySet<string>):
     senderId: String(message.from.id),
     ...(name !== '' ? { senderName: name } : {}),
     ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(quoted && !implicitTopicReply ? { replyToMessageId: String(quoted.message_id) } : {}),
     platformMessageId: `upd:${update.update_id}`,
     timestamp: new Date(message.date * 1000),
   };

@@ -1,9 +1,11 @@
 // The web chat channel: the browser page posts a message and gets the replies in the response.
 // The session id in the browser is the customer's identity on this channel; the message id makes retries safe.
+import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { conversationHistory, type InboundSink, type Reply } from '../../../core/conversation/index.js';
+import { conversationHistory, type HistoryItem, type InboundSink, type Reply } from '../../../core/conversation/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
+import { schema } from '../../../db/index.js';
 import { errorBody } from '../../http/errors.js';
 import { qrRef, toWebImage, toWebReply, webQrPng } from './webchat.qr.js';
 
@@ -51,18 +53,20 @@ export const webchatRoutes: FastifyPluginAsync<WebchatOptions> = (app, opts) => 
     });
     // The replies travel in this response, so they are delivered once it is written.
     await Promise.all(result.replies.map((r) => opts.sink.recordDelivery(r.id, { platformMessageId: r.id })));
-    return { replies: result.replies.map((r) => toWebReply(r.reply, b.sessionId)), duplicate: result.duplicate };
+    // `id` is the stored message's id, as in the history: the page's poll knows these replies are already shown.
+    return { replies: result.replies.map((r) => ({ ...toWebReply(r.reply, b.sessionId), id: r.id })), duplicate: result.duplicate };
   });
 
   app.get('/api/webchat/history', async (req, reply) => {
     const q = z.object({ sessionId: id }).safeParse(req.query);
     if (!q.success) return reply.status(400).send(errorBody('BAD_REQUEST', `sessionId ${q.error.issues[0]?.message ?? 'is invalid'}`));
-    const items = await conversationHistory(opts.deps, { brandId: opts.brandId, channel: 'web', chatId: q.data.sessionId, limit: 100 });
+    const items = await historyWithIds(opts.deps, { brandId: opts.brandId, chatId: q.data.sessionId, limit: 100 });
     return {
       messages: items.map((m) => {
         const body = m.body as Partial<Reply>;
         const image = m.direction === 'out' && body.image ? toWebImage(body.image, q.data.sessionId) : undefined;
         return {
+          id: m.id,
           direction: m.direction,
           text: m.text,
           dir: m.direction === 'out' ? (body.dir ?? 'ltr') : 'auto',
@@ -94,3 +98,20 @@ export const webchatRoutes: FastifyPluginAsync<WebchatOptions> = (app, opts) => 
   });
   return Promise.resolve();
 };
+
+/**
+ * The web chat's last `limit` messages, oldest first, as `conversationHistory` returns them plus each message's id:
+ * the page polls this list for messages sent outside its own turns (an agent's reply, a survey) and needs a key that
+ * stays the same across polls to show each once. A stand-in until core's `HistoryItem` carries the id.
+ */
+async function historyWithIds(deps: CoreDeps, input: { brandId: string; chatId: string; limit: number }): Promise<Array<HistoryItem & { id: string }>> {
+  const rows = await deps.db
+    .select({ id: schema.messages.id, direction: schema.messages.direction, text: schema.messages.text, body: schema.messages.body, at: schema.messages.createdAt })
+    .from(schema.messages)
+    .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
+    .where(and(eq(schema.conversations.brandId, input.brandId), eq(schema.conversations.channel, 'web'), eq(schema.conversations.chatId, input.chatId)))
+    // The id breaks ties between messages stored in the same millisecond, so the order is the same on every poll.
+    .orderBy(desc(schema.messages.createdAt), desc(schema.messages.id))
+    .limit(input.limit);
+  return rows.reverse().map((r) => ({ id: r.id, direction: r.direction as 'in' | 'out', text: r.text ?? '', body: r.body, at: r.at }));
+}

@@ -3,11 +3,12 @@
 // for a bot turn, and the customer-service API lets a turn send several messages).
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { InboundSink, OutboundReply, Reply } from '../../../core/conversation/message.js';
+import type { InboundSink, OutboundReply, PushResult, Reply } from '../../../core/conversation/message.js';
 import type { Clock } from '../../../core/shared/index.js';
 import { ChannelError } from '../channel-error.js';
 import { renderNumberedTurn, type PlannedReply } from '../numbered-options.js';
 import { createTextDelivery } from '../text-delivery.js';
+import { pushTexts } from '../text-push.js';
 import type { WechatApi } from './wechat.api.js';
 import { toInboundMessage } from './wechat.normalize.js';
 import { createOptionMemory, type OptionMemory } from './wechat.options.js';
@@ -39,6 +40,11 @@ export interface WechatChannelOptions {
   maxRateLimitWaitMs?: number;
   /** How to wait (tests pass a recorder). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When the customer (openid) last wrote; null if never. `push` sends nothing once that is 48 hours old. Without it
+   * `push` leaves the window to WeChat (45015 → window closed).
+   */
+  lastInboundAt?: (openid: string) => Promise<Date | null>;
 }
 
 /** The WeChat channel's behaviour, without its HTTP routes. */
@@ -50,6 +56,13 @@ export interface WechatChannel {
    * ChannelError, without calling WeChat, when the customer's last message is 48 hours old or more.
    */
   sendProactive: (input: { openid: string; reply: Reply; lastInboundAt: Date | null }) => Promise<{ msgId?: string }>;
+  /**
+   * Sends one reply outside a turn (an agent's message, a survey) as turn replies go: numbered options numbered from
+   * 1 and remembered, so the customer's "1" comes back as that button's payload. Outside the 48-hour window (by
+   * `lastInboundAt`, or WeChat's 45015) nothing is sent: `{ status: 'window_closed', template: false }` (this channel
+   * has no templates). Other failures are `{ status: 'failed', code }`; BLOCKED_BY_USER marks the customer unreachable.
+   */
+  push: (openid: string, reply: Reply) => Promise<PushResult>;
 }
 
 const fieldsSchema = z.record(z.string(), z.string());
@@ -112,8 +125,39 @@ export function createWechatChannel(opts: WechatChannelOptions): WechatChannel {
     await deliver(msg, renderTurn(msg.chatId, turn.replies));
   };
 
+  const push = async (openid: string, reply: Reply): Promise<PushResult> => {
+    if (opts.lastInboundAt) {
+      let last: Date | null;
+      try {
+        last = await opts.lastInboundAt(openid);
+      } catch (err) {
+        log.error({ reason: err instanceof Error ? err.name : 'non-error thrown' }, 'wechat push: last message time unknown');
+        return { status: 'failed', code: 'TEMPORARY' };
+      }
+      if (!customerServiceWindowOpen(last, opts.clock.now())) {
+        log.info({}, 'wechat push: 48-hour window closed, nothing sent');
+        return { status: 'window_closed', template: false };
+      }
+    }
+    // Numbered like one turn's replies, and remembered: the options a customer answers are the latest they saw.
+    const rendered = renderTurn(openid, [{ id: 'push', reply }])[0]?.rendered;
+    if (!rendered) return { status: 'failed', code: 'UNKNOWN' };
+    const result = await pushTexts({
+      texts: rendered.texts,
+      sendText: async (text) => (await sendText(openid, text)).msgId,
+      toChannelError: (err) => (err instanceof ChannelError ? err : new ChannelError('UNKNOWN', 'WeChat send failed', { cause: err })),
+      log,
+      label: 'wechat',
+      onFailure: async (code) => {
+        if (code === 'BLOCKED_BY_USER') await opts.markUnreachable?.(openid);
+      },
+    });
+    return result.status === 'failed' && result.code === 'WINDOW_CLOSED' ? { status: 'window_closed', template: false } : result;
+  };
+
   return {
     process,
+    push,
     async sendProactive({ openid, reply, lastInboundAt }) {
       if (!customerServiceWindowOpen(lastInboundAt, opts.clock.now())) {
         throw new ChannelError('WINDOW_CLOSED', 'WeChat customer-service window (48 h) is closed');

@@ -1,11 +1,12 @@
 // The inbox side of the WhatsApp Web channel: an incoming message is filtered and stored in the durable inbox; the
 // processor then normalizes it, runs the bot and sends the replies through the browser session.
 import type { Logger } from 'pino';
-import type { InboundSink, OutboundReply } from '../../../core/conversation/message.js';
+import type { InboundSink, OutboundReply, PushResult, Reply } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { Clock } from '../../../core/shared/index.js';
 import { renderNumberedTurn, type PlannedReply } from '../numbered-options.js';
 import { createTextDelivery } from '../text-delivery.js';
+import { pushTexts } from '../text-push.js';
 import { createOptionMemory, type OptionMemory } from '../wechat/wechat.options.js';
 import type { WwebMessageLike, WwebSentMessage } from './whatsapp-web.client.js';
 import { wwebError } from './whatsapp-web.errors.js';
@@ -34,6 +35,12 @@ export interface WhatsAppWebChannel {
   accept: (message: WwebMessageLike) => Promise<void>;
   /** The inbox processor: one stored message end to end. Throws only for a temporary failure before anything was sent. */
   process: (payload: unknown) => Promise<void>;
+  /**
+   * Sends one reply outside a turn (an agent's message, a survey) as turn replies go: numbered options from 1,
+   * remembered so "1" comes back as that button's payload. Not connected → `{ status: 'failed', code: 'TEMPORARY' }`;
+   * an invalid wid → INVALID_RECIPIENT, and the customer is marked unreachable. Never throws.
+   */
+  push: (chatId: string, reply: Reply) => Promise<PushResult>;
 }
 
 /** Builds the channel. Logs ids, types and codes only: never texts, phone numbers or wa ids. */
@@ -87,5 +94,21 @@ export function createWhatsAppWebChannel(opts: WhatsAppWebChannelOptions): Whats
     await deliver(msg, renderTurn(msg.chatId, turn.replies));
   };
 
-  return { accept, process };
+  const push = async (chatId: string, reply: Reply): Promise<PushResult> => {
+    // Numbered like one turn's replies, and remembered: the options a customer answers are the latest they saw.
+    const rendered = renderTurn(chatId, [{ id: 'push', reply }])[0]?.rendered;
+    if (!rendered) return { status: 'failed', code: 'UNKNOWN' };
+    return pushTexts({
+      texts: rendered.texts,
+      sendText: async (text) => (await opts.send(chatId, text)).id._serialized,
+      toChannelError: wwebError,
+      log,
+      label: 'whatsapp web',
+      onFailure: async (code) => {
+        if (code === 'INVALID_RECIPIENT') await opts.markUnreachable?.(chatId);
+      },
+    });
+  };
+
+  return { accept, process, push };
 }

@@ -74,6 +74,8 @@ export function createWhatsAppWebModule(moduleOptions: WhatsAppWebModuleOptions 
           return Promise.resolve();
         },
         stop: () => connection.stop(),
+        // No 24-hour window on a linked device; while the session is not ready the push fails TEMPORARY.
+        push: channel.push,
         snapshot: () => connection.snapshot(),
       };
     },

@@ -3,6 +3,7 @@ import type { ChannelModule } from '../channel-module.js';
 import { createGraphClient } from './whatsapp.client.js';
 import { readWhatsAppConfig } from './whatsapp.config.js';
 import { createWhatsAppProcessor } from './whatsapp.channel.js';
+import { createWhatsAppPush } from './whatsapp.push.js';
 import { lastInboundAt } from '../../../core/conversation/index.js';
 import { setIdentityReachable } from '../../../core/customers/index.js';
 import { isWindowOpen } from './whatsapp.window.js';
@@ -19,6 +20,7 @@ export const whatsappChannelModule: ChannelModule = {
     const config = readWhatsAppConfig(ctx.env);
     if (!config) return null;
     const client = createGraphClient({ baseUrl: config.graphApiUrl, phoneNumberId: config.phoneNumberId, accessToken: config.accessToken });
+    const markUnreachable = (waId: string) => setIdentityReachable(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', externalId: waId, reachable: false });
     ctx.inbox.register(
       'whatsapp',
       createWhatsAppProcessor({
@@ -26,13 +28,22 @@ export const whatsappChannelModule: ChannelModule = {
         sink: ctx.sink,
         templates: config.templates,
         recordStatus: createStatusRecorder(ctx.deps, ctx.brandId),
-        markUnreachable: (waId) => setIdentityReachable(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', externalId: waId, reachable: false }),
+        markUnreachable,
         log: ctx.log,
         clock: ctx.deps.clock,
       }),
     );
     return {
       name: 'whatsapp',
+      // Inside the 24-hour window the reply itself; outside it the re-engagement template (if any), never the text.
+      push: createWhatsAppPush({
+        client,
+        templates: config.templates,
+        lastInboundAt: (waId) => lastInboundAt(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', chatId: waId }),
+        clock: ctx.deps.clock,
+        log: ctx.log,
+        markUnreachable,
+      }),
       // Free text only inside the 24-hour window after the person's last message (a link code has no template).
       async notify(waId, text) {
         const last = await lastInboundAt(ctx.deps, { brandId: ctx.brandId, channel: 'whatsapp', chatId: waId });
@@ -60,7 +71,8 @@ export const whatsappChannelModule: ChannelModule = {
 
 export { createGraphClient, type GraphClient, type GraphClientOptions } from './whatsapp.client.js';
 export { readWhatsAppConfig, DEFAULT_GRAPH_API_URL, type WhatsAppConfig, type WhatsAppTemplate } from './whatsapp.config.js';
-export { createWhatsAppProcessor, type WhatsAppProcessorOptions, type RetryPolicy } from './whatsapp.channel.js';
+export { createWhatsAppProcessor, createRetryingSend, type WhatsAppProcessorOptions, type RetryPolicy } from './whatsapp.channel.js';
+export { createWhatsAppPush, type WhatsAppPushOptions } from './whatsapp.push.js';
 export { codeFor, graphError, retryHintMs } from './whatsapp.errors.js';
 export { toInboundMessage } from './whatsapp.normalize.js';
 export { renderReply, languageOf, shorten, splitForBody, WHATSAPP_LIMITS, type GraphMessage, type WhatsAppSend } from './whatsapp.render.js';

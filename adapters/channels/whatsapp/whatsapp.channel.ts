@@ -41,27 +41,18 @@ export interface WhatsAppProcessorOptions {
 const RECIPIENT_LEVEL: ReadonlySet<ChannelErrorCode> = new Set(['AUTH', 'BLOCKED_BY_USER', 'INVALID_RECIPIENT', 'WINDOW_CLOSED']);
 
 /**
- * The inbox processor for WhatsApp events: a message is normalized, handed to the bot and its replies delivered;
- * a status is recorded on our outbound message. Throws (so the inbox retries) only when the bot itself failed,
- * before anything was sent; delivery failures are recorded per reply and never retried by the inbox, because
- * WhatsApp has no idempotency key and a retried turn would send its first replies twice.
+ * A send that waits and tries again in place on RATE_LIMITED (with the platform's hint, when it fits the policy) and
+ * TEMPORARY; every failure it gives up on is thrown as a `ChannelError`. Shared by turns and pushes.
  */
-export function createWhatsAppProcessor(opts: WhatsAppProcessorOptions): (payload: unknown) => Promise<void> {
-  const log = opts.log.child({ channel: 'whatsapp' });
+export function createRetryingSend(opts: {
+  client: GraphClient;
+  log: Logger;
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+}): (to: string, message: GraphMessage) => Promise<string> {
   const retry: RetryPolicy = { attempts: 3, baseMs: 1000, maxWaitMs: 30_000, ...opts.retry };
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
-  const recordDelivery = async (outboundId: string, outcome: { platformMessageId?: string; error?: string }) => {
-    try {
-      await opts.sink.recordDelivery(outboundId, outcome);
-    } catch (err) {
-      // The message is already out (or already failed); losing the record must not stop the next reply.
-      log.error({ outboundId, reason: describe(err) }, 'whatsapp delivery record failed');
-    }
-  };
-
-  /** Sends one message, waiting and trying again on RATE_LIMITED (with the platform's hint) and TEMPORARY. */
-  const sendWithRetry = async (to: string, message: GraphMessage): Promise<string> => {
+  return async (to, message) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await opts.client.send(to, message);
@@ -70,9 +61,34 @@ export function createWhatsAppProcessor(opts: WhatsAppProcessorOptions): (payloa
         const retryable = failure.code === 'RATE_LIMITED' || failure.code === 'TEMPORARY';
         const wait = failure.retryAfterMs ?? retry.baseMs * 2 ** (attempt - 1);
         if (!retryable || attempt >= retry.attempts || wait > retry.maxWaitMs) throw failure;
-        log.info({ code: failure.code, attempt, waitMs: wait }, 'whatsapp send will be retried');
+        opts.log.info({ code: failure.code, attempt, waitMs: wait }, 'whatsapp send will be retried');
         await sleep(wait);
       }
+    }
+  };
+}
+
+/**
+ * The inbox processor for WhatsApp events: a message is normalized, handed to the bot and its replies delivered;
+ * a status is recorded on our outbound message. Throws (so the inbox retries) only when the bot itself failed,
+ * before anything was sent; delivery failures are recorded per reply and never retried by the inbox, because
+ * WhatsApp has no idempotency key and a retried turn would send its first replies twice.
+ */
+export function createWhatsAppProcessor(opts: WhatsAppProcessorOptions): (payload: unknown) => Promise<void> {
+  const log = opts.log.child({ channel: 'whatsapp' });
+  const sendWithRetry = createRetryingSend({
+    client: opts.client,
+    log,
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  });
+
+  const recordDelivery = async (outboundId: string, outcome: { platformMessageId?: string; error?: string }) => {
+    try {
+      await opts.sink.recordDelivery(outboundId, outcome);
+    } catch (err) {
+      // The message is already out (or already failed); losing the record must not stop the next reply.
+      log.error({ outboundId, reason: describe(err) }, 'whatsapp delivery record failed');
     }
   };
 
