@@ -15,12 +15,14 @@ import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import { createStaffBot } from './bots/staff/index.js';
+import { createAgentDesk, registerDeskJobs, slaNoticeText } from './bots/agent/index.js';
 import type { BrandSettings, CustomerNotifier } from './bots/customer/turn-context.js';
 import type { Config } from './config.js';
-import { LANGUAGES, type Language } from './core/conversation/index.js';
+import { LANGUAGES, type CustomerPusher, type Language, type TeamChat, type TeamPost } from './core/conversation/index.js';
 import { brandExists, seedDemoData } from './core/demo/index.js';
 import { createInbox, type Inbox } from './core/inbox/index.js';
 import { registerCoreJobs } from './core/jobs/index.js';
+import { registerTicketJobs } from './core/tickets/index.js';
 import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueue } from './core/shared/index.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
@@ -137,6 +139,35 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       .limit(1);
     return identity ? await instance.notify(identity.externalId, text) : 'no_identity';
   };
+  // Sends outside a turn (an agent's reply, a CSAT question) on the chat's own channel. The web chat has no push: the
+  // message is stored by the caller and the page polls the history.
+  let telegram: TelegramChannel | undefined;
+  const pusher: CustomerPusher = async (target, reply) => {
+    if (target.channel === 'web') return { status: 'sent' };
+    if (target.channel === 'telegram') return telegram ? telegram.push(target.chatId, reply) : { status: 'failed', code: 'NOT_CONFIGURED' };
+    const instance = running.channels.find((c) => c.name === target.channel && c.push !== undefined);
+    return instance?.push ? instance.push(target.chatId, reply) : { status: 'failed', code: 'NOT_CONFIGURED' };
+  };
+  // Every team workspace (Telegram staff groups, LINE staff groups), or the one a thread lives in.
+  const teamChat: TeamChat = {
+    async post(text, opts) {
+      const posters: Array<{ name: string; post: (text: string, opts?: { replyTo?: TeamPost }) => Promise<TeamPost[]> }> = [
+        ...(telegram ? [{ name: 'telegram', post: telegram.postToTeam }] : []),
+        ...running.channels.flatMap((c) => (c.postToTeam ? [{ name: c.name, post: c.postToTeam }] : [])),
+      ];
+      const chosen = opts?.replyTo ? posters.filter((p) => p.name === opts.replyTo!.channel) : posters;
+      return (await Promise.all(chosen.map((p) => p.post(text, opts)))).flat();
+    },
+  };
+  const desk = createAgentDesk({
+    ...deps,
+    brandId: config.BRAND_ID,
+    pusher,
+    teamChat,
+    knowledge: queryEmbedder,
+    idleMs: config.HANDOFF_IDLE_MINUTES * 60_000,
+    queuedMaxMs: config.HANDOFF_QUEUE_MAX_MINUTES * 60_000,
+  });
   const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer, notify });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
@@ -154,7 +185,20 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const queue: JobQueue = config.REDIS_URL
     ? createBullmqQueue({ connection: config.REDIS_URL, prefix: `crm:${config.BRAND_ID}`, log: logger })
     : new InProcessJobQueue({ log: logger });
-  const declareSchedules = registerCoreJobs(queue, deps, { brandId: config.BRAND_ID, timezone: brandRow?.timezone ?? 'UTC' });
+  const timezone = brandRow?.timezone ?? 'UTC';
+  const declareCore = registerCoreJobs(queue, deps, { brandId: config.BRAND_ID, timezone });
+  const declareDesk = registerDeskJobs(queue, desk, { brandId: config.BRAND_ID });
+  const declareTickets = registerTicketJobs(queue, deps, {
+    notify: async (notice) => {
+      const [assignee] = notice.assigneeId ? await db.db.select({ name: schema.agents.name }).from(schema.agents).where(eq(schema.agents.id, notice.assigneeId)) : [];
+      await teamChat.post(slaNoticeText(notice, { timeZone: timezone, now: clock.now(), assigneeName: assignee?.name ?? null }));
+    },
+  });
+  const declareSchedules = async () => {
+    await declareCore();
+    await declareDesk();
+    await declareTickets();
+  };
   await queue.start();
   // Declared in the background until the queue's backend answers: chat must not wait for Redis.
   let scheduleRetry: NodeJS.Timeout | undefined;
@@ -172,12 +216,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const plugins: FastifyPluginAsync[] = [posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) })];
   const inbox = createInbox(deps);
-  const staffSink = createStaffBot({ log: logger });
+  const staffSink = createStaffBot({ log: logger, agents: { ...deps, brandId: config.BRAND_ID, desk } });
   const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, staffSink, inbox, deps, log: logger };
   const channels = (options.channels ?? CHANNEL_MODULES).flatMap((m) => m.create(channelContext) ?? []);
   running.channels = channels;
   for (const channel of channels) if (channel.routes) plugins.push(channel.routes);
-  let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = createTelegramChannel({
       token: config.TELEGRAM_BOT_TOKEN,

@@ -20,6 +20,15 @@ const schema = z
     NLU_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
     KNOWLEDGE_EMBEDDINGS: z.enum(['offline', 'openai']).default('offline'),
     KNOWLEDGE_EMBEDDING_MODEL: z.string().min(1).optional(),
+    /** An agent silent this long hands the conversation back to the bot (with a message to the customer). */
+    HANDOFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** A request for a person nobody takes within this long goes back to the bot. */
+    HANDOFF_QUEUE_MAX_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+    /**
+     * The console's session cookie is `Secure` (sent over HTTPS only). Default: on in production. Behind a TLS proxy
+     * keep it on; off only for a plain-HTTP trial on localhost.
+     */
+    CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
