@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { endOfDay } from './admin.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLogin } from '../../core/agents/index.js';
+import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
+import { createBrand } from '../../test/helpers/loyalty-fixtures.js';
+import { createTestDb, testDbKinds } from '../../test/helpers/test-db.js';
+import { endOfDay, runAdminCommand, type AdminIo } from './admin.js';
 
 describe('endOfDay', () => {
   it('is the next local midnight in the zone, as a UTC instant', () => {
@@ -17,5 +21,70 @@ describe('endOfDay', () => {
   it('refuses dates that do not exist or are not YYYY-MM-DD', () => {
     for (const bad of ['2027-02-29', '2027-13-01', '31/12/2027', '2027-1-1', 'tomorrow']) expect(endOfDay(bad, 'UTC')).toBeNull();
     expect(endOfDay('2028-02-29', 'UTC')).toEqual(new Date('2028-03-01T00:00:00Z'));
+  });
+});
+
+describe.each(testDbKinds)('admin agent commands on %s', (kind) => {
+  let handle: Awaited<ReturnType<typeof createTestDb>>;
+  let deps: CoreDeps & { brandId: string };
+  let lines: string[];
+  const io = (env: Record<string, string> = {}, stdin: string | null = null): AdminIo => ({ env, readSecret: () => Promise.resolve(stdin) });
+  const admin = (argv: string[], adminIo: AdminIo = io()) => {
+    lines = [];
+    return runAdminCommand(argv, deps, (l) => lines.push(l), adminIo);
+  };
+
+  beforeEach(async () => {
+    handle = await createTestDb(kind);
+    const { brandId } = await createBrand(handle.db);
+    deps = { db: handle.db, clock: new ManualClock(new Date('2026-11-22T10:00:00Z')), log: silentLog, brandId };
+  });
+  afterEach(async () => {
+    await handle.cleanup();
+  });
+
+  it('adds an agent with the password from AGENT_PASSWORD, and the password signs in', async () => {
+    const argv = ['agent', 'add', '--login', 'Sara', '--name', 'Sara Haddad', '--languages', 'en,ar', '--telegram-id', '4242', '--max', '3', '--personal-shopper'];
+    expect(await admin(argv, io({ AGENT_PASSWORD: 'a long console secret' }))).toBe(0);
+    expect(lines[0]).toBe('agent sara (Sara Haddad) created: off duty, up to 3 conversations, en/ar, personal shopper.');
+    expect(lines.join('\n')).not.toContain('a long console secret');
+    expect(await verifyLogin(deps, { brandId: deps.brandId, login: 'sara', password: 'a long console secret' })).toMatchObject({ status: 'ok', agent: { telegramUserId: '4242', isPersonalShopper: true, maxConversations: 3 } });
+    expect(await admin(argv, io({ AGENT_PASSWORD: 'a long console secret' }))).toBe(1);
+    expect(lines[0]).toMatch(/already has an agent with login sara/);
+  });
+
+  it('reads the password from stdin, never from argv, and refuses when there is none', async () => {
+    expect(await admin(['agent', 'add', '--login', 'omar', '--name', 'Omar'], io({}, 'typed on stdin secret'))).toBe(0);
+    expect((await verifyLogin(deps, { brandId: deps.brandId, login: 'omar', password: 'typed on stdin secret' })).status).toBe('ok');
+
+    expect(await admin(['agent', 'add', '--login', 'lina', '--name', 'Lina', '--password', 'in argv secret'])).toBe(2);
+    expect(lines[0]).toMatch(/never taken as arguments/);
+    expect(await admin(['agent', 'add', '--login', 'lina', '--name', 'Lina'])).toBe(1);
+    expect(lines[0]).toMatch(/no password given/);
+    expect(await admin(['agent', 'add', '--login', 'lina', '--name', 'Lina'], io({ AGENT_PASSWORD: 'short' }))).toBe(1);
+    expect(lines[0]).toMatch(/at least 10 characters/);
+    expect(await admin(['agent', 'add', '--login', 'lina', '--name', 'Lina', '--no-password', '--on-duty'])).toBe(0);
+    expect(lines[1]).toBe('No console password yet: admin agent password --login lina');
+    expect(await admin(['agent', 'password', '--login', 'lina'], io({ AGENT_PASSWORD: 'now she has one' }))).toBe(0);
+    expect((await verifyLogin(deps, { brandId: deps.brandId, login: 'lina', password: 'now she has one' })).status).toBe('ok');
+    expect(await admin(['agent', 'password', '--login', 'ghost'], io({ AGENT_PASSWORD: 'now she has one' }))).toBe(1);
+  });
+
+  it('puts agents on and off duty and lists them without secrets', async () => {
+    await admin(['agent', 'add', '--login', 'sara', '--name', 'Sara', '--languages', 'en,ar'], io({ AGENT_PASSWORD: 'a long console secret' }));
+    await admin(['agent', 'add', '--login', 'omar', '--name', 'Omar', '--no-password']);
+    expect(await admin(['agent', 'duty', '--login', 'sara', 'on'])).toBe(0);
+    expect(lines[0]).toMatch(/sara is now on duty/);
+    expect(await admin(['agent', 'duty', '--login', 'sara', 'maybe'])).toBe(2);
+    expect(await admin(['agent', 'duty', '--login', 'nobody', 'off'])).toBe(1);
+    expect(await admin(['agent', 'list'])).toBe(0);
+    expect(lines).toEqual([
+      'login\tname\tduty\tmax\tlanguages\tpersonal shopper\ttelegram\tline\tconsole',
+      'omar\tOmar\toff\t5\t—\tno\t—\t—\tno password',
+      'sara\tSara\ton\t5\ten,ar\tno\t—\t—\tok',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/scrypt/);
+    expect(await admin(['agent', 'add', '--login', 'x y', '--name', 'Bad', '--no-password'])).toBe(1);
+    expect(lines[0]).toMatch(/^error: the login must be/);
   });
 });

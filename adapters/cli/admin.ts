@@ -1,11 +1,14 @@
 // Admin commands run from a shell on the server (`npm run admin -- …` once main.ts routes `admin` here). Secrets they
-// create (API keys, gift card codes) are printed once and never again: they are stored only as hashes.
+// create (API keys, gift card codes) are printed once and never again: they are stored only as hashes. Secrets they
+// take (agent passwords) come from the environment or stdin, never from argv (which `ps` and shell history show).
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
+import { createAgent, findAgent, listAgents, setOnDuty, setPassword } from '../../core/agents/index.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys/index.js';
 import { audit } from '../../core/audit/index.js';
 import { customerProfile, findCustomer, reverseMerge } from '../../core/customers/index.js';
+import { assignPersonalShopper, MAX_VIPS_PER_SHOPPER } from '../../core/handoff/index.js';
 import { issueGiftCard } from '../../core/gift-cards/index.js';
 import { AppError, type CoreDeps } from '../../core/shared/index.js';
 
@@ -18,7 +21,25 @@ const USAGE = [
   '  admin gift-card issue --amount MINOR --currency XXX [--expires YYYY-MM-DD] [--by WHO]',
   '  admin customer show (--member CODE | --phone +E164) [--by WHO]   the unified profile across channels',
   '  admin merge reverse ID --by WHO                                  undo a merge of two profiles',
+  '  admin agent add --login L --name N [--languages en,ar] [--specialities a,b] [--telegram-id ID] [--line-id ID]',
+  '                  [--max N] [--personal-shopper] [--on-duty] [--no-password] [--by WHO]',
+  '                                         an agent; the console password comes from AGENT_PASSWORD or stdin',
+  '  admin agent password --login L [--by WHO]      set or reset the password (AGENT_PASSWORD or stdin)',
+  '  admin agent duty --login L on|off [--by WHO]',
+  '  admin agent list',
+  '  admin shopper assign --member CODE [--login L] [--speciality S] [--by WHO]',
+  '                                         a VIP\'s personal shopper (matched by language/speciality, or --login; again = transfer)',
 ];
+
+/** Where commands read secrets: the environment and stdin (the defaults), or a test's stand-ins. */
+export interface AdminIo {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Reads one secret line (hidden when typed at a terminal); null when there is nothing to read. */
+  readSecret(prompt: string): Promise<string | null>;
+}
+
+/** The real process's environment and stdin. */
+export const processIo: AdminIo = { env: process.env, readSecret: readSecretFromStdin };
 
 /** Exit codes: 0 done, 1 refused (unknown store or key, bad value), 2 wrong usage. */
 const OK = 0;
@@ -26,7 +47,7 @@ const REFUSED = 1;
 const USAGE_ERROR = 2;
 
 /** Runs one admin command against the brand; writes lines to `out` and returns the process exit code. */
-export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId: string }, out: (line: string) => void): Promise<number> {
+export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId: string }, out: (line: string) => void, io: AdminIo = processIo): Promise<number> {
   const [group, action, ...rest] = argv;
   let args: ReturnType<typeof parse>;
   try {
@@ -48,6 +69,16 @@ export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId
         return await showCustomer(deps, args, out);
       case 'merge reverse':
         return await undoMerge(deps, args, out);
+      case 'agent add':
+        return await addAgent(deps, args, out, io);
+      case 'agent password':
+        return await agentPassword(deps, args, out, io);
+      case 'agent duty':
+        return await agentDuty(deps, args, out);
+      case 'agent list':
+        return await agentList(deps, out);
+      case 'shopper assign':
+        return await assignShopper(deps, args, out);
       default:
         return usage(out, group ? `unknown command: ${[group, action].filter(Boolean).join(' ')}` : undefined);
     }
@@ -75,6 +106,17 @@ function parse(rest: string[]) {
       expires: { type: 'string' },
       member: { type: 'string' },
       phone: { type: 'string' },
+      login: { type: 'string' },
+      languages: { type: 'string' },
+      specialities: { type: 'string' },
+      speciality: { type: 'string' },
+      'telegram-id': { type: 'string' },
+      'line-id': { type: 'string' },
+      max: { type: 'string' },
+      'personal-shopper': { type: 'boolean' },
+      'on-duty': { type: 'boolean' },
+      'no-password': { type: 'boolean' },
+      password: { type: 'string' },
     },
   });
 }
@@ -232,4 +274,198 @@ async function undoMerge(deps: CoreDeps & { brandId: string }, args: Args, out: 
       out(`error: the merged profile was merged again since; reverse that merge first`);
       return REFUSED;
   }
+}
+
+// ---------------------------------------------------------------- agents
+
+/** The password for an agent command: AGENT_PASSWORD, else one line of stdin; null when neither gave one. */
+async function agentPasswordInput(io: AdminIo): Promise<string | null> {
+  const fromEnv = io.env.AGENT_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const line = await io.readSecret('Console password for the agent (not shown): ');
+  return line === null || line === '' ? null : line;
+}
+
+const NO_PASSWORD = 'no password given: set AGENT_PASSWORD or write it on stdin (e.g. from a password manager), never as an argument';
+
+async function addAgent(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void, io: AdminIo): Promise<number> {
+  const v = args.values;
+  if (v.password !== undefined) return usage(out, 'passwords are never taken as arguments (shell history and ps show them): use AGENT_PASSWORD or stdin');
+  if (!v.login || !v.name || args.positionals.length > 0) return usage(out, 'agent add needs --login and --name');
+  let max: number | undefined;
+  if (v.max !== undefined) {
+    if (!/^\d{1,3}$/.test(v.max)) return usage(out, '--max must be a whole number between 1 and 100');
+    max = Number(v.max);
+  }
+  let password: string | undefined;
+  if (v['no-password'] !== true) {
+    const given = await agentPasswordInput(io);
+    if (given === null) {
+      out(`error: ${NO_PASSWORD} (or pass --no-password and set it later with: admin agent password --login ${v.login})`);
+      return REFUSED;
+    }
+    password = given;
+  }
+  const result = await createAgent(deps, {
+    brandId: deps.brandId,
+    login: v.login,
+    name: v.name,
+    ...(password !== undefined ? { password } : {}),
+    languages: list(v.languages),
+    specialities: list(v.specialities),
+    telegramUserId: v['telegram-id'] ?? null,
+    lineUserId: v['line-id'] ?? null,
+    ...(max !== undefined ? { maxConversations: max } : {}),
+    onDuty: v['on-duty'] === true,
+    isPersonalShopper: v['personal-shopper'] === true,
+    by: { type: 'staff', id: by(args) },
+  });
+  if (result.status === 'login_taken') {
+    out(`error: brand ${deps.brandId} already has an agent with login ${v.login.trim().toLowerCase()}`);
+    return REFUSED;
+  }
+  const a = result.agent;
+  out(`agent ${a.login} (${a.name}) created: ${a.onDuty ? 'on duty' : 'off duty'}, up to ${a.maxConversations} conversations${a.languages.length ? `, ${a.languages.join('/')}` : ''}${a.isPersonalShopper ? ', personal shopper' : ''}.`);
+  out(a.hasPassword ? 'They can sign in to the console at /console.' : `No console password yet: admin agent password --login ${a.login}`);
+  return OK;
+}
+
+async function agentPassword(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void, io: AdminIo): Promise<number> {
+  const { login } = args.values;
+  if (args.values.password !== undefined) return usage(out, 'passwords are never taken as arguments (shell history and ps show them): use AGENT_PASSWORD or stdin');
+  if (!login || args.positionals.length > 0) return usage(out, 'agent password needs --login');
+  const password = await agentPasswordInput(io);
+  if (password === null) {
+    out(`error: ${NO_PASSWORD}`);
+    return REFUSED;
+  }
+  const result = await setPassword(deps, { brandId: deps.brandId, login, password, by: { type: 'staff', id: by(args) } });
+  if (result.status === 'not_found') {
+    out(`error: no agent with login ${login} (see admin agent list)`);
+    return REFUSED;
+  }
+  out(`password of ${login.trim().toLowerCase()} set; their console sessions were signed out and any lockout cleared.`);
+  return OK;
+}
+
+async function agentDuty(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { login } = args.values;
+  const [state, extra] = args.positionals;
+  if (!login || (state !== 'on' && state !== 'off') || extra !== undefined) return usage(out, 'agent duty needs --login and on or off');
+  const result = await setOnDuty(deps, { brandId: deps.brandId, login, onDuty: state === 'on', by: { type: 'staff', id: by(args) } });
+  if (result.status === 'not_found') {
+    out(`error: no agent with login ${login} (see admin agent list)`);
+    return REFUSED;
+  }
+  out(`agent ${result.agent.login} is now ${result.agent.onDuty ? 'on duty: new conversations can be assigned to them' : 'off duty'}.`);
+  return OK;
+}
+
+async function agentList(deps: CoreDeps & { brandId: string }, out: (line: string) => void): Promise<number> {
+  const agents = await listAgents(deps, { brandId: deps.brandId });
+  if (agents.length === 0) {
+    out('no agents yet: admin agent add --login L --name N');
+    return OK;
+  }
+  out(['login', 'name', 'duty', 'max', 'languages', 'personal shopper', 'telegram', 'line', 'console'].join('\t'));
+  const now = deps.clock.now();
+  for (const a of agents) {
+    const consoleState = !a.active ? 'inactive' : !a.hasPassword ? 'no password' : a.lockedUntil && a.lockedUntil > now ? `locked until ${a.lockedUntil.toISOString()}` : 'ok';
+    out([a.login, a.name, a.onDuty ? 'on' : 'off', String(a.maxConversations), a.languages.join(',') || '—', a.isPersonalShopper ? 'yes' : 'no', a.telegramUserId ?? '—', a.lineUserId ?? '—', consoleState].join('\t'));
+  }
+  return OK;
+}
+
+async function assignShopper(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { member, login, speciality } = args.values;
+  if (!member || args.positionals.length > 0) return usage(out, 'shopper assign needs --member CODE');
+  const customerId = await findCustomer(deps, { brandId: deps.brandId, memberCode: member });
+  if (!customerId) {
+    out(`error: no member ${member}`);
+    return REFUSED;
+  }
+  let agentId: string | undefined;
+  if (login) {
+    const agent = await findAgent(deps, { brandId: deps.brandId, login });
+    if (!agent) {
+      out(`error: no agent with login ${login} (see admin agent list)`);
+      return REFUSED;
+    }
+    agentId = agent.id;
+  }
+  const result = await assignPersonalShopper(deps, {
+    brandId: deps.brandId,
+    customerId,
+    ...(agentId ? { agentId } : {}),
+    ...(speciality ? { speciality } : {}),
+    actor: { type: 'staff', id: by(args) },
+  });
+  switch (result.status) {
+    case 'assigned':
+      out(`member ${member} ${result.transferredFrom ? 'transferred to' : 'now has'} personal shopper ${login ?? result.agentId}.`);
+      return OK;
+    case 'unchanged':
+      out(`member ${member} already has that personal shopper.`);
+      return OK;
+    case 'not_vip':
+      out(`error: member ${member} is ${result.tier ?? 'not a member'}; personal shoppers are for the top tiers.`);
+      return REFUSED;
+    case 'not_a_shopper':
+      out(`error: ${login ?? 'that agent'} is not an active personal shopper (admin agent add … --personal-shopper).`);
+      return REFUSED;
+    case 'shopper_full':
+      out(`error: that personal shopper already serves ${MAX_VIPS_PER_SHOPPER} VIPs.`);
+      return REFUSED;
+    case 'no_shopper_available':
+      out('error: no active personal shopper speaks the member\'s language (with that speciality) and has room.');
+      return REFUSED;
+    case 'not_found':
+      out(`error: no member ${member}`);
+      return REFUSED;
+  }
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** One line from stdin: typed without echo at a terminal, or the first line of a pipe. */
+async function readSecretFromStdin(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (stdin.isTTY) {
+    process.stderr.write(prompt);
+    return new Promise((resolve) => {
+      let value = '';
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.setEncoding('utf8');
+      const done = (result: string | null) => {
+        stdin.setRawMode(false);
+        stdin.pause();
+        stdin.off('data', onData);
+        process.stderr.write('\n');
+        resolve(result);
+      };
+      const onData = (chunk: string) => {
+        for (const ch of chunk) {
+          if (ch === '\r' || ch === '\n') return done(value);
+          if (ch === '\u0003' || ch === '\u0004') return done(null); // Ctrl-C, Ctrl-D
+          if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+          else value += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  }
+  let data = '';
+  stdin.setEncoding('utf8');
+  for await (const chunk of stdin) {
+    data += String(chunk);
+    if (data.includes('\n') || data.length > 4096) break;
+  }
+  const line = data.split(/\r?\n/)[0] ?? '';
+  return line === '' ? null : line;
 }
