@@ -10,17 +10,22 @@ import {
   recordOutbound,
   repliesTo,
   saveConversation,
+  type CustomerPusher,
   type InboundMessage,
   type InboundSink,
   type Language,
   type Reply,
+  type TeamChat,
   type TurnResult,
 } from '../../core/conversation/index.js';
 import { joinByVerifiedPhone, resolveCustomer, updateCustomer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
 import type { Embedder, GroundedAnswerer } from '../../knowledge/index.js';
+import type { TicketPolicyOption } from '../../core/tickets/index.js';
 import type { LlmFallback } from '../../nlu/llm-fallback.js';
+import type { HandoffNotifier } from '../agent/desk-types.js';
+import { marketingKeyword, setMarketingConsent } from './features/contact.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm, redactForStorage, withoutGiftCardCodes } from './features/gift-cards.js';
 import { currentField } from './forms/form-engine.js';
@@ -41,6 +46,17 @@ export interface CustomerBotDeps extends CoreDeps {
   answerer?: GroundedAnswerer | null;
   /** Sends a text to a customer on another channel (link codes by WhatsApp). */
   notify?: CustomerNotifier | null;
+  /** The agents' side: told (after the commit) of each new handoff and of each message while a person has the chat. */
+  handoff?: HandoffNotifier | null;
+  /** The staff team chats: new tickets and detractors are posted there (after the commit). */
+  teamChat?: TeamChat | null;
+  /**
+   * Sends to a customer's chat outside a turn. Turns never push (their replies go back through the channel); it is here
+   * so the app can build the survey sender from the same deps (`createSurveySender`).
+   */
+  pusher?: CustomerPusher | null;
+  /** Support settings: the brand's ticket policy (priority rules, SLA, the business hours quoted for the team). */
+  support?: { ticketPolicy?: TicketPolicyOption };
 }
 
 /** Creates the customer bot. */
@@ -87,8 +103,13 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       log.info({}, 'duplicate delivery ignored');
       return { duplicate: true, replies: await repliesTo(txDeps, inbound.id) };
     }
-    // A person has taken over this conversation: store the message for them and say nothing.
-    if (conversation.mode === 'agent') return { duplicate: false, replies: [] };
+    // A person has taken over this conversation: store the message for them, pass it on, and say nothing.
+    if (conversation.mode === 'agent') {
+      await honourKeywordSilently(deps, txDeps, msg, customer.id);
+      const notifier = deps.handoff;
+      if (notifier) afterCommit.push(() => notifier.customerWrote({ conversationId: conversation.id, messageId: inbound.id }));
+      return { duplicate: false, replies: [] };
+    }
 
     const state = structuredClone(conversation.state) as ConversationState;
     const startLang = (conversation.language as Language | null) ?? (customer.language as Language | null);
@@ -101,6 +122,10 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
       prepared,
       notify: deps.notify ?? null,
       afterCommit,
+      handoff: deps.handoff ?? null,
+      teamChat: deps.teamChat ?? null,
+      ticketPolicy: deps.support?.ticketPolicy,
+      conversationId: conversation.id,
       msg,
       text: (msg.text ?? '').trim(),
       customer,
@@ -141,6 +166,19 @@ async function handleMessage(deps: CustomerBotDeps, msg: InboundMessage): Promis
     void task().catch((err: unknown) => log.error({ err: errorSummary(err) }, 'after-turn task failed'));
   }
   return result;
+}
+
+/**
+ * STOP (and START) while a person has the conversation: the bot answers nothing, but the customer's word on marketing
+ * is the law whoever they are talking to, so it is recorded at once, exactly as outside (the agent sees the message).
+ */
+async function honourKeywordSilently(deps: CustomerBotDeps, txDeps: CoreDeps, msg: InboundMessage, customerId: string): Promise<void> {
+  const text = (msg.text ?? '').trim();
+  const command = /^\/(stop|unsubscribe)(?:@\w+)?$/i.test(text) ? 'stop' : null;
+  const keyword = command ?? (msg.payload === undefined ? marketingKeyword(text) : null);
+  if (!keyword) return;
+  await setMarketingConsent(txDeps, { customerId, channel: msg.channel, granted: keyword === 'start', wordingVersion: deps.brand.marketingWordingVersion });
+  txDeps.log.info({ customerId, keyword }, 'marketing keyword honoured while a person has the conversation');
 }
 
 /**

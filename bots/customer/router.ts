@@ -6,11 +6,14 @@ import { findGiftCardCode } from '../../core/gift-cards/index.js';
 import { balanceReplies } from './features/balance.js';
 import { enrollmentForm } from './features/enrollment.js';
 import { giftCardForm } from './features/gift-cards.js';
-import { handoffOpen, handoffReplies, marketingKeyword, npsReplies, privacyForm, privacyRequestReplies, resubscribeReplies, unsubscribeForm, unsubscribeReplies } from './features/contact.js';
+import { marketingKeyword, npsReplies, privacyForm, privacyRequestReplies, resubscribeReplies, unsubscribeForm, unsubscribeReplies } from './features/contact.js';
+import { answerFeedback } from './features/feedback.js';
+import { handOver, isUpset } from './features/handoff.js';
 import { linkReplies, linkRequest } from './features/linking.js';
 import { historyReplies, referralReplies, tierInfoReplies } from './features/programme.js';
 import { namedReward, REWARD_PAYLOAD, redeemForm, rewardPicked, rewardsReplies, VOUCHER_PAYLOAD, voucherShown, vouchersReplies } from './features/rewards.js';
 import { storeReplies } from './features/stores.js';
+import { supportReplies, ticketForm, ticketStatusReplies, ticketStatusRequest } from './features/tickets.js';
 import { reaskCurrent, startForm, stepForm, type FormSpec } from './forms/form-engine.js';
 import { isValidMemberCode } from '../../core/loyalty/index.js';
 import { answerFromKnowledge } from '../../knowledge/index.js';
@@ -21,6 +24,8 @@ import { knowledgeReply, menuButtons, menuReply, say, setLanguage, type TurnCont
 
 /** Misunderstandings in a row after which the fallback offers a person. */
 export const MISUNDERSTOOD_BEFORE_HUMAN = 2;
+/** Misunderstandings in a row after which the bot hands the conversation to a person by itself. */
+export const MISUNDERSTOOD_HANDOVER = 3;
 
 /** Longest text the bot reads; longer messages get a polite "too long". */
 export const MAX_TEXT_LENGTH = 2_000;
@@ -46,12 +51,14 @@ const COMMANDS: Record<string, string> = {
   stores: 'store_info',
   agent: 'human',
   human: 'human',
+  complaint: 'support',
+  tickets: 'ticket_status',
   stop: 'unsubscribe',
   unsubscribe: 'unsubscribe',
 };
 
 /** Every form the bot runs, by the id stored in the conversation. */
-export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm, privacyForm, unsubscribeForm];
+export const FORMS: readonly FormSpec[] = [enrollmentForm, redeemForm, giftCardForm, privacyForm, unsubscribeForm, ticketForm];
 
 /** The open form's spec, if this version still knows it. */
 function openForm(ctx: TurnContext): FormSpec | undefined {
@@ -67,6 +74,8 @@ export function understand(ctx: TurnContext): Understood {
   const command = /^\/([a-z_]+)(?:@\w+)?\b/i.exec(ctx.text);
   if (command) return { intent: COMMANDS[command[1]!.toLowerCase()] ?? 'none', confidence: 1 };
   if (!ctx.text) return { intent: 'none', confidence: 0 };
+  // "what's the status of my ticket", "ticket 12": exact patterns (a ticket number must be read exactly).
+  if (!ctx.state.form && ticketStatusRequest(ctx.text)) return { intent: 'ticket_status', confidence: 1 };
   // "link" / "link 48291375" joins channels; exact words, never guessed.
   if (!ctx.state.form && linkRequest(ctx.text)) return { intent: 'link', confidence: 1 };
   // STOP and START are keywords, honoured as such outside forms (inside one, "stop" stops the form).
@@ -97,6 +106,11 @@ export async function route(ctx: TurnContext): Promise<Reply[]> {
     return withFormResumed(ctx, [ctx.text ? say(ctx, ctx.t.emojiOnly) : say(ctx, ctx.t.fallback)]);
   }
 
+  const understood = understand(ctx);
+  // The answer to a rating or survey question the bot (or an agent) asked last, and their buttons.
+  const feedback = await answerFeedback(ctx, understood);
+  if (feedback) return feedback;
+
   // A reward or voucher button is an explicit choice: it replaces a pending confirmation or code question, and
   // answers (then resumes) a sign-up.
   const picked = await answerPick(ctx);
@@ -109,7 +123,6 @@ export async function route(ctx: TurnContext): Promise<Reply[]> {
     return [say(ctx, ctx.t.enroll.alreadyMember(account!.memberCode)), ...(await balanceReplies(ctx))];
   }
 
-  const understood = understand(ctx);
   const form = openForm(ctx);
   if (form) return stepForm(ctx, form, understood, (c, u) => answerIntent(c, u));
   if (ctx.state.form) delete ctx.state.form; // a form this version no longer knows
@@ -138,6 +151,7 @@ async function answerPick(ctx: TurnContext): Promise<Reply[] | null> {
 
 /** Answers an intent outside any form. */
 async function answerIntent(ctx: TurnContext, understood: Understood): Promise<Reply[]> {
+  const missedBefore = ctx.state.misunderstood ?? 0;
   if (understood.intent !== 'none') ctx.state.misunderstood = 0;
   // A gift card code in the text makes it a gift card question, whatever the words around it ("K7Q4-… balance?"):
   // the classifier cannot know the code, and reading it as the points balance would ignore what was asked.
@@ -175,9 +189,12 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
     case 'store_info':
       return storeReplies(ctx);
     case 'human':
-      return handoffReplies(ctx, 'asked');
+      // Pressing the person offered after two misunderstandings records why.
+      return handOver(ctx, missedBefore >= MISUNDERSTOOD_BEFORE_HUMAN ? 'misunderstood' : 'asked');
     case 'support':
-      return handoffReplies(ctx, 'complaint');
+      return supportReplies(ctx, isUpset(ctx));
+    case 'ticket_status':
+      return ticketStatusReplies(ctx);
     case 'nps_answer':
       return npsReplies(ctx);
     case 'unsubscribe':
@@ -202,39 +219,51 @@ async function answerIntent(ctx: TurnContext, understood: Understood): Promise<R
       return [menuReply(ctx, ctx.t.thanks)];
     case 'goodbye':
       return [say(ctx, ctx.t.goodbye)];
-    default:
+    default: {
+      // "yes" to "would you like to talk to a person?" (asked after two misunderstandings).
+      if (understood.intent === 'affirm' && missedBefore >= MISUNDERSTOOD_BEFORE_HUMAN) return handOver(ctx, 'misunderstood');
+      let unknown: Reply[] | null = null;
       if (understood.intent === 'none' && ctx.text) {
-        const known = await answerUnclear(ctx);
-        if (known) return known;
+        const unclear = await answerUnclear(ctx);
+        if (unclear?.answered) return unclear.replies;
+        unknown = unclear?.replies ?? null;
+        // Not a request the bot can act on, and strongly negative: a person, not a menu. (An upset message that asks
+        // for something the bot can do, "I hate waiting, what's my balance", got its answer above.)
+        if (isUpset(ctx)) return handOver(ctx, 'sentiment', [ctx.t.handoff.upset]);
       }
-      // affirm/deny outside a form, and anything not understood. The second miss in a row offers a person.
-      ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
-      if (ctx.state.misunderstood >= MISUNDERSTOOD_BEFORE_HUMAN && !handoffOpen(ctx)) {
+      // affirm/deny outside a form, and anything not understood. The second miss in a row offers a person; the third
+      // brings one. (answerUnclear counted its own miss.)
+      if (!unknown) ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
+      const missed = ctx.state.misunderstood ?? 0;
+      if (missed >= MISUNDERSTOOD_HANDOVER) return handOver(ctx, 'misunderstood', [ctx.t.handoff.misunderstood]);
+      if (unknown) return unknown;
+      if (missed >= MISUNDERSTOOD_BEFORE_HUMAN) {
         const menu = menuReply(ctx, ctx.t.fallbackOfferHuman);
         return [{ ...menu, buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...(menu.buttons ?? [])] }];
       }
       return [menuReply(ctx, ctx.t.fallback)];
+    }
   }
 }
 
 /**
  * A free-text message with no intent (offline, or the LLM's verdict; see understand). With an LLM (asked before the
  * turn, see prepare.ts): a grounded answer from the knowledge base, or an honest "not in our information" with a
- * person offered. Without one, or when the LLM failed: the best knowledge-base chunk when it is a confident match.
- * Null: not understood.
+ * person offered (`answered: false`, counted as a miss). Without one, or when the LLM failed: the best knowledge-base
+ * chunk when it is a confident match. Null: not understood.
  */
-async function answerUnclear(ctx: TurnContext): Promise<Reply[] | null> {
+async function answerUnclear(ctx: TurnContext): Promise<{ answered: boolean; replies: Reply[] } | null> {
   if (!ctx.knowledge) return null;
   const prepared = ctx.prepared?.text === ctx.text && !ctx.state.form ? ctx.prepared : null;
   const grounded = prepared?.grounded?.language === ctx.lang ? prepared.grounded.answer : null;
-  if (grounded?.status === 'answered') return [knowledgeReply(ctx, grounded.text, [...new Set(grounded.sources.map((s) => s.title))].join(' · '))];
+  if (grounded?.status === 'answered') return { answered: true, replies: [knowledgeReply(ctx, grounded.text, [...new Set(grounded.sources.map((s) => s.title))].join(' · '))] };
   const found = await answerFromKnowledge(ctx.deps, { brandId: ctx.brand.id, language: ctx.lang, query: ctx.text, embedder: ctx.knowledge });
   if (grounded?.status === 'unknown' || (!found.confident && found.best?.textRank !== undefined)) {
     // Looks like a question for the knowledge base (it shares words with it), but nothing there answers it.
     ctx.state.misunderstood = (ctx.state.misunderstood ?? 0) + 1;
-    return [say(ctx, ctx.t.notInKnowledge, { buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...menuButtons(ctx)] })];
+    return { answered: false, replies: [say(ctx, ctx.t.notInKnowledge, { buttons: [{ label: ctx.t.buttons.human, payload: 'intent:human' }, ...menuButtons(ctx)] })] };
   }
-  return found.confident ? [knowledgeReply(ctx, found.answer, found.sourceTitle ?? found.title)] : null;
+  return found.confident ? { answered: true, replies: [knowledgeReply(ctx, found.answer, found.sourceTitle ?? found.title)] } : null;
 }
 
 /** The referrer's member number in a "join …" message, as the enrollment form's initial value. */

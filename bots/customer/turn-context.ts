@@ -1,8 +1,10 @@
 import type { Embedder } from '../../knowledge/index.js';
 import type { PreparedTurn } from './prepare.js';
-import type { ChannelName, InboundMessage, Language, QuickReply, Reply } from '../../core/conversation/index.js';
+import type { ChannelName, InboundMessage, Language, QuickReply, Reply, TeamChat } from '../../core/conversation/index.js';
 import type { Customer } from '../../core/customers/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
+import type { TicketPolicyOption } from '../../core/tickets/index.js';
+import type { HandoffNotifier } from '../agent/desk-types.js';
 import { catalogs, directionOf, type Catalog } from './i18n/index.js';
 
 /** Sends one text to a customer on one of their channels; 'no_identity' when they have none there (or it is unreachable). */
@@ -35,8 +37,16 @@ export interface ConversationState {
   form?: FormState;
   /** Consecutive messages the bot did not understand. */
   misunderstood?: number;
-  /** The customer asked for a person (or the bot gave up understanding); the team's queue picks it up. */
-  handoff?: { requestedAt: string; reason: 'asked' | 'complaint' | 'misunderstood' };
+  /**
+   * A CSAT question is waiting (set by the agent desk after a person resolved the conversation, with `ticketId` and
+   * `askedAt`); `scoredAt` once the score is recorded and the optional comment is awaited; `retried` after one re-ask.
+   */
+  csat?: { ticketId: number; askedAt: string; scoredAt?: string; retried?: boolean };
+  /**
+   * An NPS question is waiting (set by the survey sender); `scoredAt`, `score` and `reviewUrl` once the score is
+   * recorded and the reason is awaited; `retried` after one re-ask.
+   */
+  survey?: { responseId: number; askedAt: string; scoredAt?: string; score?: number; reviewUrl?: string; retried?: boolean };
 }
 
 /** A recognized intent with its confidence (1 for buttons and commands). */
@@ -58,6 +68,14 @@ export interface TurnContext {
   notify: CustomerNotifier | null;
   /** Tasks run once the turn has committed (never inside its transaction): sends to other channels. */
   afterCommit: Array<() => Promise<void>>;
+  /** The agents' side, told about new handoffs after the commit; null when the app runs without one. */
+  handoff: HandoffNotifier | null;
+  /** The staff team chats (ticket and detractor alerts, after the commit); null when none is configured. */
+  teamChat: TeamChat | null;
+  /** The brand's ticket policy (priorities, SLA, business hours); the defaults when unset. */
+  ticketPolicy: TicketPolicyOption | undefined;
+  /** The conversation this message belongs to (locked for the turn). */
+  conversationId: string;
   msg: InboundMessage;
   /** The message text, trimmed ('' when there is none). */
   text: string;

@@ -19,6 +19,7 @@ import { rowsOf, type Db } from '../../db/index.js';
 import { computeEarning, expiryFor, loadProgramContext, loadTiers, tierFor, type LedgerKind, type ProgramContext, type TierDef } from '../loyalty/index.js';
 import type { CoreDeps } from '../shared/index.js';
 import { hashTransaction, recordTransaction, type MemberSummary, type TransactionInput, type TransactionResult } from './record-transaction.js';
+import { scheduleSurveys } from './survey-hook.js';
 
 /** Tuning of `ingestTransactions`. */
 export interface IngestOptions {
@@ -485,6 +486,14 @@ async function ingestBatch(deps: CoreDeps, inputs: readonly TransactionInput[], 
     if (stored.size !== fresh.length) throw new RaceLost(fresh.length - stored.size);
   }
   await writeBatch(tx, now, { ledger, pending, events, accounts: [...accounts.values()].filter((a) => a.dirty) });
+  // The post-purchase survey of each new sale with a member, in this transaction (as recordTransaction does).
+  await scheduleSurveys(
+    deps,
+    [...awarded].map(([i, a]) => {
+      const input = inputs[i]!;
+      return { brandId: input.brandId, customerId: a.customerId, transactionId: ids.get(i)!, storeId: input.storeId, occurredAt: input.occurredAt, totalMinor: input.totalMinor };
+    }),
+  );
   return results as TransactionResult[];
 }
 

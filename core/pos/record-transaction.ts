@@ -5,6 +5,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import { computeEarning, expiryFor, loadProgramContext, postLedgerEntry, type EarningLine, type ProgramContext } from '../loyalty/index.js';
 import type { CoreDeps } from '../shared/index.js';
+import { scheduleSurveys } from './survey-hook.js';
 
 /** One receipt line (amount net of discounts, minor units). */
 export type TransactionLine = EarningLine;
@@ -79,6 +80,7 @@ export async function recordTransaction(deps: CoreDeps, input: TransactionInput,
     const program = ctx ?? (await loadProgramContext(tx, input.brandId));
     if (!program) throw new Error(`brand ${input.brandId} vanished`);
     const awarded = await awardPurchase(d, { transactionId: inserted.id, accountId: account.id, input, storeTimeZone: store.timezone, ctx: program });
+    await scheduleSurveys(d, [{ brandId: input.brandId, customerId: account.customerId, transactionId: inserted.id, storeId: input.storeId, occurredAt: input.occurredAt, totalMinor: input.totalMinor }]);
     return { status: 'recorded', transactionId: inserted.id, member: await memberSummary(tx, account.id), ...awarded };
   });
 }

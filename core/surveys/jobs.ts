@@ -19,12 +19,16 @@ export const SURVEY_JOBS = {
 /** A due survey with the channel to ask on (consent re-checked just before sending). */
 export type SurveyToSend = DueSurvey & { channel: string };
 
-/** What the app does with a due survey: 'sent', or 'unreachable' when the platform refused (blocked, left). */
-export type SendSurvey = (due: SurveyToSend) => Promise<'sent' | 'unreachable'>;
+/**
+ * What the app does with a due survey: 'sent'; 'unreachable' when the platform refused for good (blocked, left, no
+ * chat to send to): the survey is skipped; 'later' when now is the wrong moment (a person is talking with the
+ * customer): it stays scheduled and is tried again after the lease.
+ */
+export type SendSurvey = (due: SurveyToSend) => Promise<'sent' | 'unreachable' | 'later'>;
 
-/** Sends every survey due now (in batches until none is left); returns how many were sent. */
-export async function sendDueSurveys(deps: CoreDeps, send: SendSurvey): Promise<{ sent: number; skipped: number; failed: number }> {
-  const counts = { sent: 0, skipped: 0, failed: 0 };
+/** Sends every survey due now (in batches until none is left); returns how many were sent, skipped, put off or failed. */
+export async function sendDueSurveys(deps: CoreDeps, send: SendSurvey): Promise<{ sent: number; skipped: number; deferred: number; failed: number }> {
+  const counts = { sent: 0, skipped: 0, deferred: 0, failed: 0 };
   for (;;) {
     const due = await dueSurveys(deps, { now: deps.clock.now(), limit: BATCH });
     for (const survey of due) {
@@ -41,6 +45,9 @@ export async function sendDueSurveys(deps: CoreDeps, send: SendSurvey): Promise<
         if (outcome === 'sent') {
           await markSent(deps, { id: survey.id, channel: contact.channel, sentAt: deps.clock.now() });
           counts.sent++;
+        } else if (outcome === 'later') {
+          // Left scheduled under its lease, like a failed send, but nothing went wrong.
+          counts.deferred++;
         } else {
           await markSkipped(deps, { id: survey.id });
           counts.skipped++;

@@ -17,7 +17,13 @@ export type Survey = typeof schema.surveys.$inferSelect;
 export type SurveyResponse = typeof schema.surveyResponses.$inferSelect;
 
 /** Why a survey was not scheduled. */
-export type SkipReason = 'no_active_survey' | 'recently_surveyed' | 'unreachable' | 'no_consent';
+export type SkipReason = 'no_active_survey' | 'stale_purchase' | 'recently_surveyed' | 'unreachable' | 'no_consent';
+
+/**
+ * A purchase reported this long after it happened gets no survey: a historical import or a till catching up on old
+ * receipts would otherwise ask everyone about a visit weeks ago, all at once.
+ */
+export const MAX_PURCHASE_AGE_DAYS = 3;
 
 /** What scheduling did; a skip writes nothing. */
 export type ScheduleResult =
@@ -74,7 +80,8 @@ export async function activeSurvey(db: Db, brandId: string, kind: 'post_purchase
 
 /**
  * Schedules the brand's post-purchase survey for a purchase: due `delayMinutes` after it (or now, for a purchase
- * reported late), moved into the store's waking hours. Once per transaction: a repeated call returns 'duplicate'.
+ * reported late), moved into the store's waking hours. Once per transaction: a repeated call returns 'duplicate'. A
+ * purchase older than MAX_PURCHASE_AGE_DAYS is skipped ('stale_purchase').
  */
 export async function scheduleAfterPurchase(
   deps: CoreDeps,
@@ -82,6 +89,7 @@ export async function scheduleAfterPurchase(
 ): Promise<ScheduleResult> {
   const survey = await activeSurvey(deps.db, input.brandId, 'post_purchase');
   if (!survey) return { status: 'skipped', reason: 'no_active_survey' };
+  if (input.occurredAt.getTime() < deps.clock.now().getTime() - MAX_PURCHASE_AGE_DAYS * DAY) return { status: 'skipped', reason: 'stale_purchase' };
   const [store] = await deps.db.select({ timezone: schema.stores.timezone }).from(schema.stores).where(and(eq(schema.stores.id, input.storeId), eq(schema.stores.brandId, input.brandId)));
   if (!store) throw new AppError('NOT_FOUND', `store ${input.storeId} of brand ${input.brandId}`);
   const earliest = Math.max(input.occurredAt.getTime() + survey.delayMinutes * MINUTE, deps.clock.now().getTime());
@@ -106,7 +114,7 @@ export async function scheduleAfterPurchase(
 /** What a relationship round did. */
 export interface RoundResult {
   scheduled: number;
-  skipped: Record<Exclude<SkipReason, 'no_active_survey'>, number>;
+  skipped: Record<Exclude<SkipReason, 'no_active_survey' | 'stale_purchase'>, number>;
 }
 
 /**

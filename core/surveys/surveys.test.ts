@@ -125,6 +125,12 @@ describe.each(testDbKinds)('surveys on %s', (kind) => {
       expect(result.status === 'scheduled' && result.response.dueAt).toEqual(new Date('2026-03-11T01:00:00Z')); // 09:00 Taipei
     });
 
+    it('skips a purchase reported more than MAX_PURCHASE_AGE_DAYS late', async () => {
+      const customerId = await surveyable();
+      expect(await buy(customerId, new Date(clock.now().getTime() - 4 * DAY))).toEqual({ status: 'skipped', reason: 'stale_purchase' });
+      expect(await buy(customerId, new Date(clock.now().getTime() - 2 * DAY))).toMatchObject({ status: 'scheduled' });
+    });
+
     it('is once per transaction: a repeated call is a no-op', async () => {
       const customerId = await surveyable();
       const tx = randomUUID();
@@ -200,7 +206,7 @@ describe.each(testDbKinds)('surveys on %s', (kind) => {
         asked.push(due);
         return Promise.resolve(due.customerId === blocked ? 'unreachable' : 'sent');
       });
-      expect(counts).toEqual({ sent: 1, skipped: 2, failed: 0 });
+      expect(counts).toEqual({ sent: 1, skipped: 2, deferred: 0, failed: 0 });
       expect(asked.map((a) => [a.customerId, a.channel, a.kind]).sort()).toEqual([[ok, 'web', 'post_purchase'], [blocked, 'web', 'post_purchase']].sort());
       const byCustomer = new Map((await responses()).map((r) => [r.customerId, r]));
       expect(byCustomer.get(ok)).toMatchObject({ status: 'sent', channel: 'web', sentAt: dubai('2026-03-10T12:30') });
@@ -208,17 +214,28 @@ describe.each(testDbKinds)('surveys on %s', (kind) => {
       expect(byCustomer.get(gone)?.status).toBe('skipped');
       expect(byCustomer.get(later)?.status).toBe('scheduled');
       // A second run sends nothing again.
-      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('must not be called')))).toEqual({ sent: 0, skipped: 0, failed: 0 });
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('must not be called')))).toEqual({ sent: 0, skipped: 0, deferred: 0, failed: 0 });
+    });
+
+    it('puts a survey off when the sender says "later": still scheduled, tried again after the lease', async () => {
+      const c = await surveyable();
+      await buy(c, clock.now());
+      clock.advance(3 * HOUR);
+      expect(await sendDueSurveys(deps, () => Promise.resolve('later'))).toEqual({ sent: 0, skipped: 0, deferred: 1, failed: 0 });
+      expect((await responses())[0]?.status).toBe('scheduled');
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('claimed: must not be called')))).toEqual({ sent: 0, skipped: 0, deferred: 0, failed: 0 });
+      clock.advance(16 * 60_000);
+      expect(await sendDueSurveys(deps, () => Promise.resolve('sent'))).toEqual({ sent: 1, skipped: 0, deferred: 0, failed: 0 });
     });
 
     it('retries a failed send after the lease, never twice at once', async () => {
       const c = await surveyable();
       await buy(c, clock.now());
       clock.advance(3 * HOUR);
-      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('platform down')))).toEqual({ sent: 0, skipped: 0, failed: 1 });
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('platform down')))).toEqual({ sent: 0, skipped: 0, deferred: 0, failed: 1 });
       expect(await dueSurveys(deps, { now: clock.now() })).toHaveLength(0); // claimed
       clock.advance(16 * 60_000);
-      expect(await sendDueSurveys(deps, () => Promise.resolve('sent'))).toEqual({ sent: 1, skipped: 0, failed: 0 });
+      expect(await sendDueSurveys(deps, () => Promise.resolve('sent'))).toEqual({ sent: 1, skipped: 0, deferred: 0, failed: 0 });
     });
   });
 

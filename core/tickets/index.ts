@@ -8,6 +8,7 @@ export {
   recordFirstResponse,
   ticketStatusForCustomer,
   recordCsat,
+  recordCsatComment,
   ticketHistory,
   canTransition,
   slaDueTimes,
@@ -27,6 +28,7 @@ export type {
   FirstResponseResult,
   CustomerTicketView,
   RecordCsatResult,
+  CsatCommentResult,
 } from './tickets.js';
 export { checkSla, registerTicketJobs, TICKET_JOBS } from './sla.js';
 export type { SlaNotice, SlaKind, SlaLevel } from './sla.js';

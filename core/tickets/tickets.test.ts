@@ -12,6 +12,7 @@ import {
   changeStatus,
   createTicket,
   recordCsat,
+  recordCsatComment,
   recordFirstResponse,
   setPriority,
   ticketHistory,
@@ -230,6 +231,28 @@ describe.each(testDbKinds)('tickets on %s', (kind) => {
       expect(csatEvents).toHaveLength(1);
       expect(csatEvents[0]?.actor).toBe(`customer:${c}`);
       expect(await recordCsat(deps, { brandId: brand.brandId, ticketId: 999_999, score: 3 })).toEqual({ status: 'not_found' });
+    });
+  });
+
+  describe('recordCsatComment', () => {
+    it('adds the comment to a recorded score, once, with its own event', async () => {
+      const c = await customer();
+      const t = await open(c);
+      const comment = (text: string, ticketId = t.id) => recordCsatComment(deps, { brandId: brand.brandId, ticketId, comment: text });
+      await changeStatus(deps, { brandId: brand.brandId, ticketId: t.id, to: 'resolved', actor: staff });
+      expect(await comment('too early')).toEqual({ status: 'not_rated' });
+      await recordCsat(deps, { brandId: brand.brandId, ticketId: t.id, score: 4 });
+      const [a, b] = await Promise.all([comment('  Quick and kind  '), comment('second')]);
+      expect([a.status, b.status].sort()).toEqual(['already_commented', 'recorded']);
+      const [row] = await handle.db.select().from(schema.tickets).where(eq(schema.tickets.id, t.id));
+      expect(row!.csatComment).toBe(a.status === 'recorded' ? 'Quick and kind' : 'second');
+      const kinds = (await events(t.id)).filter((e) => e.kind.startsWith('csat'));
+      expect(kinds.map((e) => [e.kind, e.actor])).toEqual([
+        ['csat', `customer:${c}`],
+        ['csat_comment', `customer:${c}`],
+      ]);
+      expect(await comment('x', 999_999)).toEqual({ status: 'not_found' });
+      await expect(comment('   ')).rejects.toThrow(/needs text/);
     });
   });
 });

@@ -2,7 +2,7 @@
 // one transaction that updates the ticket and appends its ticket_events row (append-only, enforced by a trigger), so
 // the history always tells who changed what and when. Refusals a person can cause (an illegal status change, a CSAT
 // score of 7) are returned; a ticket of another brand or an unknown agent is a caller's bug and throws.
-import { and, desc, eq, gt, inArray, isNull, ne, or, count } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, ne, or, count } from 'drizzle-orm';
 import { schema, type Db } from '../../db/index.js';
 import type { Actor } from '../audit/index.js';
 import { AppError, type CoreDeps } from '../shared/index.js';
@@ -334,6 +334,34 @@ export async function recordCsat(deps: CoreDeps, input: { brandId: string; ticke
     if (!current) return { status: 'not_found' };
     if (current.csatScore !== null) return { status: 'already_rated' };
     return { status: 'not_resolved' };
+  });
+}
+
+/** What adding a CSAT comment did. */
+export type CsatCommentResult = { status: 'recorded'; ticket: Ticket } | { status: 'not_rated' } | { status: 'already_commented' } | { status: 'not_found' };
+
+/**
+ * Adds the customer's comment to a CSAT score recorded before: the chat records the score as soon as it is given and
+ * asks for the comment after, so a score is never lost to a comment question left unanswered. Once per ticket (one
+ * conditional update decides); trimmed and kept to 1,000 characters; appends a 'csat_comment' event.
+ */
+export async function recordCsatComment(deps: CoreDeps, input: { brandId: string; ticketId: number; comment: string }): Promise<CsatCommentResult> {
+  const comment = input.comment.trim().slice(0, 1_000);
+  if (!comment) throw new AppError('INVALID_INPUT', 'a CSAT comment needs text');
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const [ticket] = await tx
+      .update(schema.tickets)
+      .set({ csatComment: comment, updatedAt: now })
+      .where(and(eq(schema.tickets.id, input.ticketId), eq(schema.tickets.brandId, input.brandId), isNotNull(schema.tickets.csatScore), isNull(schema.tickets.csatComment)))
+      .returning();
+    if (ticket) {
+      await appendEvent(tx, ticket.id, 'csat_comment', { type: 'customer', id: ticket.customerId }, now, { comment });
+      return { status: 'recorded', ticket };
+    }
+    const [current] = await tx.select().from(schema.tickets).where(and(eq(schema.tickets.id, input.ticketId), eq(schema.tickets.brandId, input.brandId)));
+    if (!current) return { status: 'not_found' };
+    return current.csatScore === null ? { status: 'not_rated' } : { status: 'already_commented' };
   });
 }
 

@@ -43,7 +43,7 @@ describeIfBrowser('POS API docs page in Chromium', () => {
     page.on('pageerror', (e) => problems.push(e.message));
 
     await page.goto(`${url}/docs`);
-    await expect.poll(() => page.locator('.opblock').count(), { timeout: 15_000 }).toBe(8);
+    await expect.poll(() => page.locator('.opblock').count(), { timeout: 15_000 }).toBe(9);
     expect(await page.locator('.info .title').innerText()).toMatch(/Loyalty Club POS API/);
     expect(await page.getByText('/api/v1/transactions/bulk').count()).toBeGreaterThan(0);
 

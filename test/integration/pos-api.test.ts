@@ -568,6 +568,7 @@ describe.each(testDbKinds)('POS API on %s', (kind) => {
         '/api/v1/customers/lookup',
         '/api/v1/gift-cards/{code}/redeem',
         '/api/v1/gift-cards/{code}/validate',
+        '/api/v1/reports/nps',
         '/api/v1/transactions',
         '/api/v1/transactions/bulk',
         '/api/v1/transactions/{externalId}/refunds',

@@ -86,6 +86,30 @@ export const giftCardBalanceResponse = toJson(
 /** A gift card just spent from. */
 export const giftCardRedeemedResponse = toJson(z.object({ redeemed: z.literal(true), balanceMinor: z.int(), currency: z.string().nullable() }), 'The amount was taken; the balance left.');
 
+const npsFigures = {
+  sent: z.int().describe('Surveys sent in the period.'),
+  responses: z.int().describe('Of those, answered with a score.'),
+  responseRate: z.number().nullable().describe('responses / sent in percent, one decimal; null when nothing was sent.'),
+  promoters: z.int().describe('Scores 9–10.'),
+  passives: z.int().describe('Scores 7–8.'),
+  detractors: z.int().describe('Scores 0–6.'),
+  nps: z.number().nullable().describe('% promoters − % detractors, one decimal, −100…100; null when nobody answered.'),
+};
+
+/** The NPS report. */
+export const npsReportResponse = toJson(
+  z.object({
+    from: z.string(),
+    to: z.string(),
+    storeCode: z.string().nullable().describe('The store the report is limited to, if any.'),
+    ...npsFigures,
+    groups: z
+      .array(z.object({ key: z.string().describe("A store code ('none': no store) or a month 'YYYY-MM'."), ...npsFigures }))
+      .optional()
+      .describe('With groupBy.'),
+  }),
+  'NPS of the surveys sent in the period (selected by when they were sent).');
+
 /** The error statuses every authenticated route can answer. */
 export function errors(...statuses: number[]): Record<number, Record<string, unknown>> {
   return Object.fromEntries([400, 401, 429, ...statuses].map((s) => [s, errorResponse]));
@@ -98,7 +122,7 @@ export const openApiInfo: NonNullable<FastifyDynamicSwaggerOptions['openapi']> =
     title: 'Loyalty Club POS API',
     version: '1.0.0',
     description: [
-      'For store tills: report sales and refunds, look members up, and use vouchers and gift cards.',
+      'For store tills: report sales and refunds, look members up, and use vouchers and gift cards; and the NPS report.',
       '',
       'Authenticate with `Authorization: Bearer pos_…`. Keys are created with `admin api-key create` and shown once; a',
       "store's key acts only for its store (naming another store is 403), a brand-wide key must name the store (`storeCode`).",
@@ -120,5 +144,6 @@ export const openApiInfo: NonNullable<FastifyDynamicSwaggerOptions['openapi']> =
     { name: 'customers', description: 'Member lookup at the till' },
     { name: 'vouchers', description: 'Reward vouchers' },
     { name: 'gift-cards', description: 'Gift cards' },
+    { name: 'reports', description: 'Reports for the brand and its stores' },
   ],
 };

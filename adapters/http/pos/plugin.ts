@@ -19,6 +19,7 @@ import { NdjsonBody, NdjsonLimitError, readNdjson, type NdjsonLimits } from './n
 import { PosApiError } from './outcomes.js';
 import type { PosRouteContext } from './route-context.js';
 import { zodValidatorCompiler } from './schemas.js';
+import { reportRoutes } from './reports.routes.js';
 import { transactionRoutes } from './transactions.routes.js';
 import { voucherRoutes } from './vouchers.routes.js';
 
@@ -109,6 +110,7 @@ function posApiRoutes(options: PosApiOptions): FastifyPluginAsync {
     customerRoutes(api, ctx);
     voucherRoutes(api, ctx);
     giftCardRoutes(api, ctx);
+    reportRoutes(api, ctx);
   };
 }
 

@@ -91,6 +91,20 @@ export const lookupQuerySchema = z
   .strictObject({ memberCode: memberCodeSchema.optional(), phone: phone.optional(), storeCode: storeCode.optional() })
   .refine((q) => (q.memberCode === undefined) !== (q.phone === undefined), 'give exactly one of memberCode or phone');
 
+// A day ('2026-11-01', midnight on the brand's clock) or an instant with its zone.
+const dayOrInstant = z
+  .string('must be a string')
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/, 'must be a date (2026-11-01) or an ISO 8601 date-time with a time zone')
+  .refine((v) => !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)), 'is not a real date');
+
+/** `GET /reports/nps`: the period (from inclusive, to exclusive), the grouping and, for a brand-wide key, a store. */
+export const npsReportQuerySchema = z.strictObject({
+  from: dayOrInstant.optional().describe("Start, inclusive: a day (midnight on the brand's clock) or a date-time with zone. Default: 30 days before `to`."),
+  to: dayOrInstant.optional().describe('End, exclusive. Default: now.'),
+  groupBy: z.enum(['store', 'month']).optional().describe("Per store (by store code; 'none' for surveys without one) or per month of the brand's clock."),
+  storeCode: storeCode.optional().describe("Only this store's surveys. A store's own key always sees only its store."),
+});
+
 /** Path parameters. */
 export const externalIdParams = z.strictObject({ externalId: identifier() });
 /** Path parameters of voucher and gift card routes. */

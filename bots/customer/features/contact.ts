@@ -1,46 +1,12 @@
-// Messages that ask for people or change what we may do with the customer's data: a person from the team (asked
-// for, or a complaint), a rating, STOP, and requests to export or delete personal data.
-import type { Reply } from '../../../core/conversation/index.js';
+// Messages that change what we may do with the customer's data: STOP and START, requests to export or delete personal
+// data; and a rating sent on its own. (A person from the team: handoff.ts; complaints: tickets.ts.)
+import type { ChannelName, Reply } from '../../../core/conversation/index.js';
+import type { CoreDeps } from '../../../core/shared/index.js';
 import { audit } from '../../../core/audit/index.js';
 import { consentInForce, recordConsent } from '../../../core/consent/index.js';
 import { extractNumbers, normalizeText } from '../../../nlu/index.js';
 import { confirmField, startForm, type FormSpec } from '../forms/form-engine.js';
 import { menuReply, say, type TurnContext } from '../turn-context.js';
-
-/** Why a person was asked for; kept with the request so the team sees what to expect. */
-export type HandoffReason = 'asked' | 'complaint' | 'misunderstood';
-
-// A request nobody picked up in a day is stale: asking again is a new request, and the bot offers a person again.
-const HANDOFF_OPEN_MS = 24 * 60 * 60_000;
-
-/** Whether the customer asked for a person in the last day. */
-export function handoffOpen(ctx: TurnContext): boolean {
-  const at = ctx.state.handoff ? Date.parse(ctx.state.handoff.requestedAt) : NaN;
-  return ctx.deps.clock.now().getTime() - at < HANDOFF_OPEN_MS;
-}
-
-/**
- * Records that the customer wants a person: on the conversation's state and in the audit log (both committed with
- * this turn), and tells them. The team's queue (issue #6) reads these requests; until a person takes over, the bot
- * keeps answering.
- */
-export async function handoffReplies(ctx: TurnContext, reason: HandoffReason): Promise<Reply[]> {
-  const already = handoffOpen(ctx);
-  if (!already) {
-    ctx.state.handoff = { requestedAt: ctx.deps.clock.now().toISOString(), reason };
-    await audit(ctx.deps, {
-      brandId: ctx.brand.id,
-      actor: { type: 'customer', id: ctx.customer.id },
-      action: 'conversation.handoff_requested',
-      target: ctx.customer.id,
-      result: 'ok',
-      details: { channel: ctx.msg.channel, reason },
-    });
-  }
-  ctx.deps.log.info({ customerId: ctx.customer.id, reason, already }, 'customer asked for a person');
-  if (reason === 'complaint') return [say(ctx, ctx.t.human.support)];
-  return [say(ctx, already ? ctx.t.human.alreadyRequested : ctx.t.human.requested)];
-}
 
 /** A 0–10 rating sent on its own (no survey waiting for it): thanked; the number is read in any script. */
 export function npsReplies(ctx: TurnContext): Reply[] {
@@ -72,36 +38,37 @@ export async function unsubscribeReplies(ctx: TurnContext, understood: { confide
 }
 
 async function withdrawMarketing(ctx: TurnContext): Promise<Reply[]> {
-  const channel = ctx.msg.channel;
-  const current = await consentInForce(ctx.deps, { customerId: ctx.customer.id, purpose: 'marketing', channel });
-  if (current?.granted !== false) {
-    await recordConsent(ctx.deps, {
-      customerId: ctx.customer.id,
-      purpose: 'marketing',
-      channel,
-      granted: false,
-      wordingVersion: ctx.brand.marketingWordingVersion,
-      source: 'chat_stop',
-    });
-  }
-  return [say(ctx, current?.granted === true ? ctx.t.unsubscribe.done : ctx.t.unsubscribe.notSubscribed)];
+  const before = await setMarketingConsent(ctx.deps, { customerId: ctx.customer.id, channel: ctx.msg.channel, granted: false, wordingVersion: ctx.brand.marketingWordingVersion });
+  return [say(ctx, before === true ? ctx.t.unsubscribe.done : ctx.t.unsubscribe.notSubscribed)];
 }
 
 /** START: offers on this channel again, as the customer asked in so many words; recorded like any consent. */
 export async function resubscribeReplies(ctx: TurnContext): Promise<Reply[]> {
-  const channel = ctx.msg.channel;
-  const current = await consentInForce(ctx.deps, { customerId: ctx.customer.id, purpose: 'marketing', channel });
-  if (current?.granted !== true) {
-    await recordConsent(ctx.deps, {
-      customerId: ctx.customer.id,
+  await setMarketingConsent(ctx.deps, { customerId: ctx.customer.id, channel: ctx.msg.channel, granted: true, wordingVersion: ctx.brand.marketingWordingVersion });
+  return [menuReply(ctx, ctx.t.unsubscribe.resubscribed)];
+}
+
+/**
+ * Records STOP (`granted: false`, source chat_stop) or START (chat_start) for marketing on a channel, unless that is
+ * already the consent in force. Returns the decision in force before (null: never asked). Also used while a person has
+ * the conversation: the bot says nothing then, but a STOP is honoured at once all the same.
+ */
+export async function setMarketingConsent(
+  deps: CoreDeps,
+  input: { customerId: string; channel: ChannelName; granted: boolean; wordingVersion: string },
+): Promise<boolean | null> {
+  const current = await consentInForce(deps, { customerId: input.customerId, purpose: 'marketing', channel: input.channel });
+  if (current?.granted !== input.granted) {
+    await recordConsent(deps, {
+      customerId: input.customerId,
       purpose: 'marketing',
-      channel,
-      granted: true,
-      wordingVersion: ctx.brand.marketingWordingVersion,
-      source: 'chat_start',
+      channel: input.channel,
+      granted: input.granted,
+      wordingVersion: input.wordingVersion,
+      source: input.granted ? 'chat_start' : 'chat_stop',
     });
   }
-  return [menuReply(ctx, ctx.t.unsubscribe.resubscribed)];
+  return current?.granted ?? null;
 }
 
 /** The confirmation of an unsure unsubscribe. */

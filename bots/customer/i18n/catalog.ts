@@ -34,6 +34,33 @@ export interface VoucherText {
   expiresAt: Date;
 }
 
+/** The categories a customer picks for a ticket (stored in English in `tickets.category`). */
+export const TICKET_CATEGORIES = ['points', 'voucher', 'product', 'service', 'delivery', 'other'] as const;
+/** A ticket category. */
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+
+/** A ticket as the status answer shows it. */
+export interface TicketStatusLine {
+  id: number;
+  /** The category's label in the customer's language (or the stored category when it is not one of ours). */
+  category: string;
+  status: 'open' | 'pending_customer' | 'resolved' | 'closed';
+  createdAt: Date;
+}
+
+/** When the support team answers, for a customer who asked for a person while nobody is on duty; already formatted. */
+export interface TeamHoursText {
+  /** Opening and closing time of the day they next answer ('10:00', '22:00'), local. */
+  open: string;
+  close: string;
+  /** The time zone's name in the customer's language ("Gulf Standard Time"). */
+  zone: string;
+  /** Inside opening hours now (nobody is free); otherwise `next` is when they open. */
+  openNow: boolean;
+  /** The next opening: today, tomorrow or a weekday, and its time. */
+  next: { day: 'today' | 'tomorrow' | 'later'; weekday: string; time: string };
+}
+
 /** Why a birthday answer was not accepted. */
 export type BirthdayError = 'unrecognized' | 'impossible' | 'future' | 'too_old' | 'too_young';
 
@@ -165,13 +192,70 @@ export interface Catalog {
     list(items: StoreLine[]): string;
     none: string;
   };
-  human: {
-    /** The request was passed on to the team. */
-    requested: string;
-    /** Asked again while a request is open. */
-    alreadyRequested: string;
-    /** A complaint or problem: said sorry, and a person will follow up. */
-    support: string;
+  handoff: {
+    /** An agent has the conversation already. */
+    assigned: string;
+    /** Waiting for an agent on duty; `position` 1 is next. */
+    queued(position: number): string;
+    /** Inside opening hours, but nobody is on duty: the request waits. */
+    noneFree(position: number, hours: TeamHoursText): string;
+    /** Outside opening hours: when the team answers. */
+    offHours(hours: TeamHoursText): string;
+    /** A request is open already (position null when an agent has it). */
+    alreadyQueued(position: number | null): string;
+    /** Said first when the bot hands over after misunderstanding three times in a row. */
+    misunderstood: string;
+    /** Said first when the bot hands over because the customer is upset. */
+    upset: string;
+  };
+  tickets: {
+    intro: string;
+    askCategory: string;
+    category: Record<TicketCategory, string>;
+    /** Typed something that is not a category. */
+    pickCategory: string;
+    /** Optional: the store, or an order or receipt number. */
+    askReference: string;
+    askDescription: string;
+    invalidDescription: string;
+    cancelled: string;
+    resume: string;
+    /** A problem mentioned mid-sign-up: the sign-up comes first (one form at a time). */
+    afterSignUp: string;
+    /** Opened: its number and the first-response target, already formatted in the store's (or brand's) zone. */
+    created(t: { id: number; dueBy: string; store: string | null }): string;
+    /** An upset message was recorded as a ticket as it is. */
+    createdFromMessage(id: number): string;
+    /** The customer's tickets, newest first. */
+    status(items: TicketStatusLine[]): string;
+    none: string;
+    /** "ticket 12" names a ticket that is not theirs (or does not exist). */
+    notFound(id: number): string;
+  };
+  csat: {
+    /** After a person helped: "how would you rate our help, 1–5". */
+    question: string;
+    askComment: string;
+    thanks: string;
+    /** Not a score from 1 to 5: asked once more. */
+    invalid: string;
+    /** A rating for a ticket already rated (or not theirs). */
+    alreadyNoted: string;
+  };
+  nps: {
+    /** The survey question, 0–10. */
+    question: string;
+    /** Not a whole number from 0 to 10. */
+    invalid: string;
+    askReason: string;
+    /** A detractor's answer: sorry, and the ticket the team follows up with. */
+    detractor(ticketId: number): string;
+    passive: string;
+    /** A promoter's thanks, with the brand's review link when it has one. */
+    promoter(reviewUrl: string | null): string;
+    /** An answer after the survey closed: thanked, not recorded. */
+    late: string;
+    alreadyNoted: string;
   };
   link: {
     /** The one-time code to send on the other channel. */
@@ -252,6 +336,27 @@ export function formatMoney(minor: number, currency: string, lang: Language): st
   const format = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
+}
+
+/** Formats an instant as weekday, date and time on the clock of `timeZone`, with the zone's name. */
+export function formatDateTime(d: Date, lang: Language, timeZone: string): string {
+  const when = new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(d);
+  return `${when} (${zoneName(d, lang, timeZone)})`;
+}
+
+/** The time of day of an instant on the clock of `timeZone` ('10:00'). */
+export function formatTime(d: Date, lang: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(d);
+}
+
+/** The weekday of an instant in `timeZone`, in the language. */
+export function formatWeekday(d: Date, lang: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', timeZone }).format(d);
+}
+
+/** A time zone's name in the language ("Gulf Standard Time", "توقيت الخليج"). */
+export function zoneName(d: Date, lang: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { timeZone, timeZoneName: 'long' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
 /** Formats a date (no time) in the language's style. */

@@ -1,4 +1,4 @@
-import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote, type TicketStatusLine } from './catalog.js';
 
 /** English. */
 export const en: Catalog = {
@@ -29,7 +29,7 @@ export const en: Catalog = {
     human: 'Talk to a person',
   },
   help:
-    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Your points history, our tiers and their perks, inviting a friend, our stores and opening hours\n• Questions about our products and policies — just ask\n• Talk to a person — say "agent"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
+    'Here is what I can do:\n• Join the loyalty club — just say "join"\n• Show your points, tier and expiring points — say "balance"\n• Show the rewards you can get for your points and redeem one — say "rewards"\n• Show your vouchers and their QR codes — say "my vouchers"\n• Check a gift card — say "gift card balance"\n• Your points history, our tiers and their perks, inviting a friend, our stores and opening hours\n• Questions about our products and policies — just ask\n• Something went wrong? Say "complaint" and I will open a ticket; "my ticket" shows its status\n• Talk to a person — say "agent"\n• Change the language — say "language"\nYou can say "cancel" at any time to stop what we are doing.',
   fromKnowledge: (answer, source) => `${answer}\n\n— from “${source}”`,
   notInKnowledge: "I couldn't find the answer to that in our information. Would you like to ask a person from our team?",
   fallback: "Sorry, I didn't quite get that. Here is what I can help with:",
@@ -161,10 +161,52 @@ export const en: Catalog = {
     list: (items) => ['Our stores:', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
     none: "I don't have our store list yet. Please check our website or ask a person from our team.",
   },
-  human: {
-    requested: "OK, I've asked a person from our team to join this chat. They'll reply here as soon as they can.",
-    alreadyRequested: "I've already asked our team; a person will reply here as soon as they can.",
-    support: "I'm sorry about that. 🙏 I've passed this to a person from our team, who will reply in this chat as soon as they can. You can add any details (store, date, order or receipt number) here.",
+  handoff: {
+    assigned: "OK, I've asked a person from our team to join this chat. They'll answer here shortly.",
+    queued: (n) => `OK, I've asked a person from our team to join this chat. You are number ${n} in the queue; they'll answer here as soon as they can.`,
+    noneFree: (n, h) =>
+      `OK, I've asked our team to join this chat. Nobody is free at this moment (they answer ${h.open}–${h.close}, ${h.zone}); you are number ${n} in the queue and a person will answer here as soon as one is free.`,
+    offHours: (h) =>
+      `OK, I've passed your request to our team. They answer in this chat from ${h.open} to ${h.close} (${h.zone}), so a person will reply ${h.next.day === 'today' ? `today from ${h.next.time}` : h.next.day === 'tomorrow' ? `tomorrow from ${h.next.time}` : `on ${h.next.weekday} from ${h.next.time}`}. You don't need to write again.`,
+    alreadyQueued: (n) =>
+      n === null ? "A person from our team has your conversation already; they'll answer here shortly." : `You're already in the queue (number ${n}); a person will answer here as soon as they can.`,
+    misunderstood: "Sorry I couldn't help. Let me get a person from our team.",
+    upset: "I'm sorry about this. 🙏 Let me get a person from our team.",
+  },
+  tickets: {
+    intro: "I'm sorry to hear that. 🙏 Let me open a ticket so our team can look into it.",
+    askCategory: 'What is it about?',
+    category: { points: 'Points', voucher: 'Voucher or reward', product: 'A product', service: 'Service in store', delivery: 'Delivery', other: 'Something else' },
+    pickCategory: 'Please pick one of the buttons.',
+    askReference: "Which store was it, or what is the order or receipt number? Tap Skip if you don't have it.",
+    askDescription: 'Please describe what happened in a few words.',
+    invalidDescription: 'Could you tell me a little more (a sentence or two)?',
+    cancelled: "OK, I haven't opened a ticket.",
+    resume: 'Now, back to your ticket:',
+    afterSignUp: "Let's finish your sign-up first; then tell me what went wrong and I'll open a ticket.",
+    created: ({ id, dueBy, store }) =>
+      `Thank you. Your ticket number is #${id}${store ? ` (${store})` : ''}. Our team will reply in this chat by ${dueBy}. Ask me "status of my ticket" any time.`,
+    createdFromMessage: (id) => `I've recorded what you wrote as ticket #${id}.`,
+    status: (items) => ['Your tickets:', ...items.map((t) => `• #${t.id} ${t.category} — ${TICKET_STATUS[t.status]} (opened ${formatDate(t.createdAt, 'en')})`)].join('\n'),
+    none: "You have no open tickets. If something went wrong, tell me and I'll open one.",
+    notFound: (id) => `I couldn't find ticket #${id} among yours.`,
+  },
+  csat: {
+    question: 'How would you rate the help you got from our team? Tap 1 (poor) to 5 (excellent).',
+    askComment: 'Thank you! Is there anything you would like to add? Write it here, or tap Skip.',
+    thanks: 'Thank you for your feedback! 🙏',
+    invalid: 'Please answer with a number from 1 to 5.',
+    alreadyNoted: 'Thank you, your rating is already noted. 🙏',
+  },
+  nps: {
+    question: 'How likely are you to recommend us to a friend? Tap a number from 0 (not at all likely) to 10 (extremely likely).',
+    invalid: 'Please answer with a whole number from 0 to 10.',
+    askReason: 'Thank you! What is the main reason for your score? Write it here, or tap Skip.',
+    detractor: (id) => `Thank you for telling us, and we're sorry we let you down. 🙏 Our team will look into it (ticket #${id}) and get back to you in this chat.`,
+    passive: 'Thank you for your feedback! 🙏',
+    promoter: (url) => (url ? `Thank you, that means a lot! 🎉 Would you share it in a review? ${url}` : 'Thank you, that means a lot! 🎉'),
+    late: 'Thank you! That survey has closed, so your answer was not recorded, but we appreciate it. 🙏',
+    alreadyNoted: 'Thank you, your answer is already noted. 🙏',
   },
   link: {
     codeByWhatsApp: (code, minutes) => `Your code to link another chat app to your Loyalty Club account: ${code} (valid ${minutes} minutes). Send "link ${code}" in that app. If you did not ask for it, ignore this message.`,
@@ -196,6 +238,8 @@ export const en: Catalog = {
       "I've recorded your request to delete your personal data. Our privacy team will confirm with you and complete it within 30 days. Points and vouchers are lost when the account is deleted.",
   },
 };
+
+const TICKET_STATUS: Record<TicketStatusLine['status'], string> = { open: 'open', pending_customer: 'waiting for your reply', resolved: 'resolved', closed: 'closed' };
 
 function movementLine(m: MovementText): string {
   const label = { earn: 'Purchase', redeem: 'Reward redeemed', adjust: 'Adjustment', expire: 'Expired', reverse: 'Refund', transfer_in: 'Transfer in', transfer_out: 'Transfer out', bonus: 'Bonus' }[m.kind];

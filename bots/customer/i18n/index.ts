@@ -12,5 +12,5 @@ export function directionOf(lang: Language): 'ltr' | 'rtl' {
   return lang === 'ar' ? 'rtl' : 'ltr';
 }
 
-export { formatDate, formatMoney, formatPoints, LOCALES } from './catalog.js';
-export type { Catalog, BalanceText, BirthdayError, HeldText, MovementText, RewardLine, RewardNote, StoreLine, TierLine, VoucherText } from './catalog.js';
+export { formatDate, formatDateTime, formatMoney, formatPoints, formatTime, formatWeekday, zoneName, LOCALES, TICKET_CATEGORIES } from './catalog.js';
+export type { Catalog, BalanceText, BirthdayError, HeldText, MovementText, RewardLine, RewardNote, StoreLine, TeamHoursText, TicketCategory, TicketStatusLine, TierLine, VoucherText } from './catalog.js';

@@ -1,4 +1,6 @@
-import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote } from './catalog.js';
+import { formatDate, formatPoints, type Catalog, type MovementText, type RewardLine, type RewardNote, type TicketStatusLine } from './catalog.js';
+
+const TICKET_STATUS: Record<TicketStatusLine['status'], string> = { open: '處理中', pending_customer: '等待您回覆', resolved: '已解決', closed: '已結案' };
 
 /** Traditional Chinese (Taiwan / Hong Kong usage). */
 export const zh: Catalog = {
@@ -29,7 +31,7 @@ export const zh: Catalog = {
     history: '點數紀錄',
     human: '找真人客服',
   },
-  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 查看點數可以兌換的獎勵並兌換 — 請說「獎勵」\n• 查看您的兌換券和 QR 碼 — 請說「我的兌換券」\n• 查詢禮物卡餘額 — 請說「禮物卡餘額」\n• 點數紀錄、會員等級與禮遇、邀請朋友、門市與營業時間\n• 商品與服務的問題 — 直接問我就好\n• 找真人客服 — 請說「真人客服」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
+  help: '我可以幫您：\n• 加入會員俱樂部 — 請說「加入會員」\n• 查詢點數、等級和即將到期的點數 — 請說「我的點數」\n• 查看點數可以兌換的獎勵並兌換 — 請說「獎勵」\n• 查看您的兌換券和 QR 碼 — 請說「我的兌換券」\n• 查詢禮物卡餘額 — 請說「禮物卡餘額」\n• 點數紀錄、會員等級與禮遇、邀請朋友、門市與營業時間\n• 商品與服務的問題 — 直接問我就好\n• 遇到問題？請說「投訴」，我幫您建立工單；說「我的工單」可查詢進度\n• 找真人客服 — 請說「真人客服」\n• 更改語言 — 請說「語言」\n隨時輸入「取消」即可停止目前的操作。',
   fromKnowledge: (answer, source) => `${answer}\n\n——出自「${source}」`,
   notInKnowledge: '我在我們的資料中找不到這個問題的答案。需要幫您轉接真人客服嗎？',
   fallback: '抱歉，我不太明白您的意思。我可以幫您：',
@@ -152,10 +154,49 @@ export const zh: Catalog = {
     list: (items) => ['我們的門市：', ...items.map((s) => `• ${s.name} — ${s.city}`)].join('\n'),
     none: '目前還沒有門市資料，請參考我們的網站或洽詢真人客服。',
   },
-  human: {
-    requested: '好的，已經通知我們的客服人員加入這個對話，會盡快在這裡回覆您。',
-    alreadyRequested: '已經通知客服了，客服人員會盡快在這裡回覆您。',
-    support: '很抱歉造成您的不便。🙏 已轉給我們的客服人員，會盡快在這個對話回覆您。您可以在這裡補充細節（門市、日期、訂單或收據號碼）。',
+  handoff: {
+    assigned: '好的，已經通知我們的客服人員加入對話，客服人員很快會在這裡回覆您。',
+    queued: (n) => `好的，已經通知我們的客服人員加入對話。您目前排在第 ${n} 位，客服人員會盡快在這裡回覆您。`,
+    noneFree: (n, h) => `好的，已通知我們的客服團隊。目前沒有客服人員有空（服務時間 ${h.open}–${h.close}，${h.zone}）；您排在第 ${n} 位，一有空檔客服人員就會在這裡回覆您。`,
+    offHours: (h) =>
+      `好的，已將您的需求轉給客服團隊。客服服務時間為 ${h.open} 至 ${h.close}（${h.zone}），客服人員會在${h.next.day === 'today' ? `今天 ${h.next.time} 起` : h.next.day === 'tomorrow' ? `明天 ${h.next.time} 起` : `${h.next.weekday} ${h.next.time} 起`}回覆您，不需要再次留言。`,
+    alreadyQueued: (n) => (n === null ? '客服人員已在處理您的對話，很快會在這裡回覆您。' : `您已在排隊中（第 ${n} 位），客服人員會盡快在這裡回覆您。`),
+    misunderstood: '抱歉沒能幫上忙，我幫您轉接真人客服。',
+    upset: '非常抱歉造成您的不便。🙏 我幫您轉接真人客服。',
+  },
+  tickets: {
+    intro: '很抱歉發生這樣的事。🙏 我幫您建立一張客服工單，讓我們的團隊處理。',
+    askCategory: '請問是關於哪方面的問題？',
+    category: { points: '點數', voucher: '兌換券或獎勵', product: '商品', service: '門市服務', delivery: '配送', other: '其他' },
+    pickCategory: '請點選其中一個按鈕。',
+    askReference: '請問是哪一家門市，或訂單／收據號碼是多少？沒有的話請點「略過」。',
+    askDescription: '請簡單描述發生了什麼事。',
+    invalidDescription: '可以再多告訴我一些細節嗎（一兩句話就好）？',
+    cancelled: '好的，沒有建立工單。',
+    resume: '我們繼續處理您的工單：',
+    afterSignUp: '我們先完成加入會員的步驟，之後再告訴我發生了什麼事，我會幫您建立工單。',
+    created: ({ id, dueBy, store }) => `謝謝您。您的工單編號是 #${id}${store ? `（${store}）` : ''}。我們的客服團隊會在 ${dueBy} 前在這裡回覆您。隨時可以問我「我的工單進度」。`,
+    createdFromMessage: (id) => `我已將您的訊息記錄為工單 #${id}。`,
+    status: (items) => ['您的工單：', ...items.map((t) => `• #${t.id} ${t.category} — ${TICKET_STATUS[t.status]}（${formatDate(t.createdAt, 'zh')} 建立）`)].join('\n'),
+    none: '您目前沒有處理中的工單。如果遇到問題，告訴我，我幫您建立一張。',
+    notFound: (id) => `在您的工單中找不到 #${id}。`,
+  },
+  csat: {
+    question: '您對我們客服人員的協助滿意嗎？請從 1（很不滿意）到 5（非常滿意）選一個分數。',
+    askComment: '謝謝您！還有什麼想補充的嗎？請直接輸入，或點「略過」。',
+    thanks: '謝謝您的意見！🙏',
+    invalid: '請回覆 1 到 5 之間的數字。',
+    alreadyNoted: '謝謝您，我們已經收到您的評分了。🙏',
+  },
+  nps: {
+    question: '您有多大可能會向朋友推薦我們？請從 0（完全不可能）到 10（非常可能）選一個分數。',
+    invalid: '請回覆 0 到 10 之間的整數。',
+    askReason: '謝謝您！請問給這個分數的主要原因是什麼？請直接輸入，或點「略過」。',
+    detractor: (id) => `謝謝您告訴我們，很抱歉讓您失望了。🙏 我們的團隊會跟進處理（工單 #${id}），並在這裡回覆您。`,
+    passive: '謝謝您的意見！🙏',
+    promoter: (url) => (url ? `謝謝您的肯定！🎉 願意幫我們留下評論嗎？${url}` : '謝謝您的肯定！🎉'),
+    late: '謝謝您！這份問卷已經截止，所以沒有記錄您的回覆，但我們很感謝您的意見。🙏',
+    alreadyNoted: '謝謝您，我們已經收到您的回覆了。🙏',
   },
   link: {
     codeByWhatsApp: (code, minutes) => `您用來綁定其他聊天 App 與會員帳號的驗證碼：${code}（${minutes} 分鐘內有效）。請在該 App 傳送「綁定 ${code}」。如果不是您本人申請，請忽略此訊息。`,

@@ -1,0 +1,115 @@
+// Sends a due NPS survey (core/surveys' job hands it over) to the customer's chat: the question in the conversation's
+// language, stored as an outbound message of that conversation (so the history and the agents see it), pushed on the
+// chat's channel, and, once it went out, `state.survey` set on the conversation so the bot reads the answer.
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { LANGUAGES, markDelivery, type ChannelName, type CustomerPusher, type Language, type PushResult } from '../../core/conversation/index.js';
+import type { CoreDeps } from '../../core/shared/index.js';
+import type { SendSurvey, SurveyToSend } from '../../core/surveys/index.js';
+import { schema } from '../../db/index.js';
+import { surveyQuestion } from './features/feedback.js';
+
+/** What the survey sender is built from (the customer bot's deps do). */
+export interface SurveySenderDeps extends CoreDeps {
+  /** The brand this process speaks for; other brands' surveys are left for their own process. */
+  brandId: string;
+  pusher: CustomerPusher;
+  /** The language when neither the conversation nor the customer has one (default English). */
+  defaultLanguage?: Language;
+}
+
+// Platform refusals that will not change by waiting: the survey is skipped. Anything else (TEMPORARY, RATE_LIMITED,
+// AUTH, UNKNOWN) is thrown, so the job tries again after its lease.
+const FOR_GOOD = new Set(['BLOCKED_BY_USER', 'INVALID_RECIPIENT']);
+
+/**
+ * The `send` of registerSurveyJobs (core/surveys/jobs.ts). Outcomes:
+ * - no conversation on the survey's channel → 'unreachable' (skipped: there is no chat to ask in);
+ * - the conversation is with a person (mode 'agent') → 'later': no automated message interrupts them; the survey stays
+ *   scheduled and is tried again after the job's lease (15 minutes) until the conversation is back with the bot;
+ * - sent → 'sent'; blocked or an invalid recipient → 'unreachable';
+ * - WhatsApp's 24-hour window closed → 'unreachable': a survey is not worth a paid re-engagement template, and trying
+ *   again every lease would send that template again and again; the survey is skipped;
+ * - any other failure throws (retried after the lease). The attempt stays in the history as a failed message.
+ */
+export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
+  const log = deps.log.child({ component: 'survey-sender' });
+  return async (due) => {
+    if (due.brandId !== deps.brandId) return 'later';
+    const conversation = await surveyConversation(deps, due);
+    if (!conversation) return 'unreachable';
+    if (conversation.mode === 'agent') return 'later';
+    const [customer] = await deps.db.select({ language: schema.customers.language }).from(schema.customers).where(eq(schema.customers.id, due.customerId));
+    const lang = [conversation.language, customer?.language, deps.defaultLanguage].find((l): l is Language => LANGUAGES.includes(l as Language)) ?? 'en';
+    const reply = surveyQuestion(lang, due.id);
+    const [row] = await deps.db
+      .insert(schema.messages)
+      .values({
+        brandId: deps.brandId,
+        conversationId: conversation.id,
+        channel: conversation.channel,
+        direction: 'out',
+        text: reply.text,
+        body: { ...reply, author: { type: 'system' }, survey: { responseId: due.id } },
+        status: 'pending',
+        createdAt: deps.clock.now(),
+      })
+      .returning({ id: schema.messages.id });
+    let result: PushResult;
+    try {
+      result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply);
+    } catch (err) {
+      log.warn({ surveyResponseId: due.id, reason: err instanceof Error ? err.name : 'unknown' }, 'survey push threw');
+      result = { status: 'failed', code: 'UNKNOWN' };
+    }
+    await markDelivery(deps, row!.id, result.status === 'sent' ? { platformMessageId: result.platformMessageId ?? row!.id } : { error: result.status === 'window_closed' ? `WINDOW_CLOSED${result.template ? ':TEMPLATE_SENT' : ''}` : result.code });
+    switch (result.status) {
+      case 'sent': {
+        // One atomic merge into the state (never read-modify-write): a turn of this chat running now keeps its own
+        // changes, and the answer finds `survey` whichever commits first.
+        const survey = { responseId: due.id, askedAt: deps.clock.now().toISOString() };
+        await deps.db
+          .update(schema.conversations)
+          .set({ state: sql`${schema.conversations.state} || ${JSON.stringify({ survey })}::jsonb` })
+          .where(eq(schema.conversations.id, conversation.id));
+        return 'sent';
+      }
+      case 'window_closed':
+        return 'unreachable';
+      case 'failed':
+        if (FOR_GOOD.has(result.code)) return 'unreachable';
+        throw new Error(`survey push failed: ${result.code}`);
+    }
+  };
+}
+
+/**
+ * The chat to ask in: the customer's conversation on the survey's channel, found by customer or by one of their
+ * identities there (a chat id is the platform's user id on one-to-one channels, also after profiles were merged).
+ */
+async function surveyConversation(deps: SurveySenderDeps, due: SurveyToSend): Promise<typeof schema.conversations.$inferSelect | undefined> {
+  const identities = await deps.db
+    .select({ externalId: schema.channelIdentities.externalId })
+    .from(schema.channelIdentities)
+    .where(
+      and(
+        eq(schema.channelIdentities.brandId, due.brandId),
+        eq(schema.channelIdentities.customerId, due.customerId),
+        eq(schema.channelIdentities.channel, due.channel),
+        isNull(schema.channelIdentities.unreachableAt),
+      ),
+    );
+  const chatIds = identities.map((i) => i.externalId);
+  const [row] = await deps.db
+    .select()
+    .from(schema.conversations)
+    .where(
+      and(
+        eq(schema.conversations.brandId, due.brandId),
+        eq(schema.conversations.channel, due.channel),
+        chatIds.length > 0 ? or(eq(schema.conversations.customerId, due.customerId), inArray(schema.conversations.chatId, chatIds)) : eq(schema.conversations.customerId, due.customerId),
+      ),
+    )
+    .orderBy(desc(schema.conversations.updatedAt))
+    .limit(1);
+  return row;
+}
