@@ -8,12 +8,15 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { buildServer, type ReadinessCheck } from './adapters/http/server.js';
 import { posApiPlugin } from './adapters/http/pos/index.js';
+import { consolePlugin } from './adapters/http/console/index.js';
 import { createTelegramChannel, type TelegramChannel } from './adapters/channels/telegram/index.js';
 import { createOpenAILlm } from './adapters/llm/openai.js';
 import type { ChannelInstance, ChannelModule } from './adapters/channels/channel-module.js';
 import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
+import { csatQuestion } from './bots/customer/features/feedback.js';
+import { createSurveySender } from './bots/customer/survey-sender.js';
 import { createStaffBot } from './bots/staff/index.js';
 import { createAgentDesk, registerDeskJobs, slaNoticeText } from './bots/agent/index.js';
 import type { BrandSettings, CustomerNotifier } from './bots/customer/turn-context.js';
@@ -23,6 +26,7 @@ import { brandExists, seedDemoData } from './core/demo/index.js';
 import { createInbox, type Inbox } from './core/inbox/index.js';
 import { registerCoreJobs } from './core/jobs/index.js';
 import { registerTicketJobs } from './core/tickets/index.js';
+import { registerSurveyJobs } from './core/surveys/index.js';
 import { InProcessJobQueue, systemClock, type Clock, type CoreDeps, type JobQueue } from './core/shared/index.js';
 import { migrateDb, openDb, schema, type DbHandle } from './db/index.js';
 import { createNlu } from './nlu/index.js';
@@ -79,7 +83,7 @@ export async function openData(config: Config, logger: Logger, clock: Clock): Pr
   // "auto": seed on the first embedded start only, so a production database is never filled with samples.
   const seed = config.SEED_DEMO_DATA === 'always' || (config.SEED_DEMO_DATA === 'auto' && !config.DATABASE_URL && !exists);
   if (seed) {
-    const result = await seedDemoData(deps, config.BRAND_ID);
+    const result = await seedDemoData(deps, config.BRAND_ID, { agentPassword: config.DEMO_AGENT_PASSWORD });
     logger.info({ ...result }, 'demo data seeded');
   } else if (!exists) {
     await db.db.insert(schema.brands).values({ id: config.BRAND_ID, name: config.BRAND_ID }).onConflictDoNothing();
@@ -167,8 +171,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     knowledge: queryEmbedder,
     idleMs: config.HANDOFF_IDLE_MINUTES * 60_000,
     queuedMaxMs: config.HANDOFF_QUEUE_MAX_MINUTES * 60_000,
+    csatQuestion,
   });
-  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer, notify });
+  const sink = createCustomerBot({ ...deps, brand, nlu, knowledge: queryEmbedder, llm, answerer, notify, handoff: desk, teamChat, pusher });
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
   let redis: Redis | undefined;
@@ -194,10 +199,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await teamChat.post(slaNoticeText(notice, { timeZone: timezone, now: clock.now(), assigneeName: assignee?.name ?? null }));
     },
   });
+  const declareSurveys = registerSurveyJobs(queue, deps, {
+    send: createSurveySender({ ...deps, brandId: config.BRAND_ID, pusher, defaultLanguage }),
+    relationship: { brandId: config.BRAND_ID, timezone },
+  });
   const declareSchedules = async () => {
     await declareCore();
     await declareDesk();
     await declareTickets();
+    await declareSurveys();
   };
   await queue.start();
   // Declared in the background until the queue's backend answers: chat must not wait for Redis.
@@ -214,7 +224,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   };
   declare();
 
-  const plugins: FastifyPluginAsync[] = [posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) })];
+  // The console's cookie is Secure in production (NODE_ENV=production) unless CONSOLE_SECURE_COOKIES says otherwise;
+  // outside production it is off by default, so `npm start` on a laptop can sign in at http://localhost.
+  const secureCookies = config.CONSOLE_SECURE_COOKIES ? config.CONSOLE_SECURE_COOKIES === 'true' : config.NODE_ENV === 'production';
+  const plugins: FastifyPluginAsync[] = [
+    posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) }),
+    consolePlugin({ deps, brandId: config.BRAND_ID, desk, secureCookies, knowledgeEnabled: queryEmbedder !== null }),
+  ];
   const inbox = createInbox(deps);
   const staffSink = createStaffBot({ log: logger, agents: { ...deps, brandId: config.BRAND_ID, desk } });
   const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, staffSink, inbox, deps, log: logger };

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       SEED_DEMO_DATA: 'auto',
       TERMS_VERSION: '2026-01',
       MARKETING_WORDING_VERSION: '2026-01',
+      HANDOFF_IDLE_MINUTES: 30,
+      HANDOFF_QUEUE_MAX_MINUTES: 240,
       NLU_LLM_MODEL: 'gpt-4o-mini',
       NLU_LLM_TIMEOUT_MS: 3000,
       KNOWLEDGE_EMBEDDINGS: 'offline',
@@ -163,11 +165,12 @@ describe('redactConfig', () => {
     DATABASE_URL: 'postgres://crm:db-password-77@db:5432/crm',
     REDIS_URL: 'redis://:redis-password-88@cache:6379',
     OPENAI_API_KEY: 'sk-openai-secret-99',
+    DEMO_AGENT_PASSWORD: 'demo-agent-password-66',
   });
 
   it('never contains a secret value', () => {
     const text = JSON.stringify(redactConfig(config));
-    for (const secret of [TOKEN, '123456789', 'AAE-secret_tokenValue42', SECRET, 'db-password-77', 'redis-password-88', 'sk-openai-secret-99']) {
+    for (const secret of [TOKEN, '123456789', 'AAE-secret_tokenValue42', SECRET, 'db-password-77', 'redis-password-88', 'sk-openai-secret-99', 'demo-agent-password-66']) {
       expect(text).not.toContain(secret);
     }
   });

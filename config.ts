@@ -29,6 +29,8 @@ const schema = z
      * keep it on; off only for a plain-HTTP trial on localhost.
      */
     CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+    /** Console password given to the demo agents (sara, omar) when the demo data is seeded; at least 10 characters. */
+    DEMO_AGENT_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
@@ -58,7 +60,7 @@ const schema = z
 export type Config = z.infer<typeof schema>;
 
 /** Variables whose values must never be logged. */
-export const SECRET_KEYS: ReadonlySet<keyof Config> = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY']);
+export const SECRET_KEYS: ReadonlySet<keyof Config> = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'DEMO_AGENT_PASSWORD']);
 
 /** Thrown with one line per bad variable. */
 export class ConfigError extends Error {

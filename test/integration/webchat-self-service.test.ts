@@ -143,25 +143,27 @@ describe.each(testDbKinds)('self-service in the web chat on %s', (kind) => {
     expect(await client().say('which branches do you have in taipei')).toMatch(/Taipei Xinyi — Taipei/);
   });
 
-  it('passes a request for a person on once, and says so in the customer’s language', async () => {
+  it('hands over to a person once, says so in the customer’s language, and then stays silent', async () => {
     const c = client();
     expect(await c.say('can I talk to a real person please')).toMatch(/asked a person from our team/);
-    expect(await c.press('intent:human')).toMatch(/already asked our team/);
+    // The conversation is with a person now: the bot says nothing more, whatever is sent.
+    expect(await c.send({ payload: 'intent:human' })).toEqual([]);
     const [row] = await db().select().from(schema.conversations).where(eq(schema.conversations.chatId, c.sessionId));
-    expect((row!.state as { handoff?: { reason: string } }).handoff?.reason).toBe('asked');
-    // Recorded once for the team, in the audit log.
+    expect(row!.mode).toBe('agent');
+    // Recorded once, in the audit log.
     const customerId = await customerOf(c.sessionId);
-    const audited = await db().select().from(schema.auditLog).where(eq(schema.auditLog.target, customerId));
-    expect(audited.map((r) => [r.action, r.details])).toEqual([['conversation.handoff_requested', { channel: 'web', reason: 'asked' }]]);
+    const audited = await db().select().from(schema.auditLog).where(and(eq(schema.auditLog.target, customerId), eq(schema.auditLog.action, 'conversation.handoff_requested')));
+    expect(audited.map((r) => (r.details as { reason: string }).reason)).toEqual(['asked']);
     expect(await client().say('ابي اكلم موظف')).toMatch(/طلبت من أحد موظفينا/);
     expect(await client().say('我要找真人客服')).toMatch(/已經通知我們的客服人員/);
   });
 
-  it('treats a complaint as one: sorry, and a person will follow up', async () => {
+  it('treats a complaint as one: sorry, and a ticket is taken down', async () => {
     const c = client();
-    expect(await c.say('my points were not added after my purchase yesterday, this is annoying')).toMatch(/I'm sorry about that/);
+    const answer = await c.send({ text: 'my points were not added after my purchase yesterday, this is annoying' });
+    expect(answer.map((r) => r.text).join('\n')).toMatch(/sorry/i);
     const [row] = await db().select().from(schema.conversations).where(eq(schema.conversations.chatId, c.sessionId));
-    expect((row!.state as { handoff?: { reason: string } }).handoff?.reason).toBe('complaint');
+    expect((row!.state as { form?: { id: string } }).form?.id).toBe('ticket');
   });
 
   it('offers a person after two misunderstandings in a row', async () => {
