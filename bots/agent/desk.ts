@@ -448,7 +448,7 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
           brandId,
           customerId: handoff.customerId,
           conversationId: handoff.conversationId,
-          category: 'conversation',
+          category: 'other',
           description: `Conversation with the team (handoff #${handoff.id}, ${handoff.reason}).`,
           source: 'chat',
           actor,

@@ -180,7 +180,7 @@ describe.each(testDbKinds)('agent desk on %s', (kind) => {
     expect(resolved.status).toBe('resolved');
     const ticketId = (resolved as { ticketId: number }).ticketId;
     const [ticket] = await handle.db.select().from(schema.tickets).where(eq(schema.tickets.id, ticketId));
-    expect(ticket).toMatchObject({ status: 'resolved', conversationId, category: 'conversation' });
+    expect(ticket).toMatchObject({ status: 'resolved', conversationId, category: 'other', source: 'chat' });
     const [conv] = await handle.db.select().from(schema.conversations).where(eq(schema.conversations.id, conversationId));
     expect(conv).toMatchObject({ mode: 'bot', state: { csat: { ticketId } } });
     expect(pushed.at(-1)!.reply.buttons?.map((b) => b.payload)).toEqual([1, 2, 3, 4, 5].map((n) => `csat:${ticketId}:${n}`));
