@@ -1,5 +1,4 @@
 // The fastify application: health checks, the web chat page and API, and channel webhooks.
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
@@ -7,6 +6,7 @@ import type { InboundSink } from '../../core/conversation/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { webchatRoutes } from '../channels/webchat/webchat.routes.js';
 import { errorBody, installErrorHandler } from './errors.js';
+import { serveStaticPages, type StaticFile } from './static-pages.js';
 
 /** A dependency `/readyz` checks, e.g. the database or Redis. */
 export interface ReadinessCheck {
@@ -28,7 +28,7 @@ export interface ServerOptions {
 }
 
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
-const STATIC: Record<string, { file: string; type: string }> = {
+const STATIC: Record<string, StaticFile> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
   '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
@@ -63,17 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
-  for (const [path, { file, type }] of Object.entries(STATIC)) {
-    app.get(path, async (_req, reply) => {
-      const content = await readFile(WEB_DIR + file);
-      return reply
-        .type(type)
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        .send(content);
-    });
-  }
+  serveStaticPages(app, WEB_DIR, STATIC, "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
 
   await app.register(webchatRoutes, { sink: opts.sink, deps: opts.deps, brandId: opts.brandId });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

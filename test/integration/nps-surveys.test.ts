@@ -16,7 +16,7 @@ import { createCustomerBot } from '../../bots/customer/customer-bot.js';
 import { surveyQuestion } from '../../bots/customer/features/feedback.js';
 import { createSurveySender } from '../../bots/customer/survey-sender.js';
 import { createApiKey } from '../../core/api-keys/index.js';
-import type { ChannelName, InboundMessage, InboundSink, PushResult, Reply, TeamChat } from '../../core/conversation/index.js';
+import type { ChannelName, InboundSink, PushResult, Reply, TeamChat } from '../../core/conversation/index.js';
 import { recordTransaction } from '../../core/pos/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
 import { sendDueSurveys, type SendSurvey } from '../../core/surveys/index.js';
@@ -25,6 +25,7 @@ import { createNlu } from '../../nlu/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { createBrand, createStore, DAY } from '../helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../helpers/test-db.js';
+import { botChat } from '../helpers/bot-chat.js';
 
 const nlu = createNlu({ cacheDir: join(tmpdir(), 'crm-test-nlu-cache') });
 // Sunday 22 November 2026, 12:00 in Dubai.
@@ -87,13 +88,10 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
     await handle.cleanup();
   });
 
-  async function send(chat: string, m: Partial<InboundMessage>): Promise<{ text: string; replies: Reply[] }> {
-    const result = await bot.handle({ channel: 'web', externalUserId: chat, chatId: chat, platformMessageId: randomUUID(), timestamp: clock.now(), ...m });
-    const replies = result.replies.map((r) => r.reply);
-    return { text: replies.map((r) => r.text).join('\n'), replies };
-  }
-  const say = async (chat: string, text: string) => (await send(chat, { text })).text;
-  const press = async (chat: string, payload: string) => (await send(chat, { payload })).text;
+  const { send, say, press } = botChat(
+    () => bot,
+    () => clock,
+  );
 
   /** A customer who joined in the web chat and said yes to offers there (so they may be surveyed there). */
   async function member(name = 'Layla Haddad'): Promise<{ chat: string; memberCode: string; customerId: string }> {

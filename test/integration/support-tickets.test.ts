@@ -9,7 +9,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCustomerBot } from '../../bots/customer/customer-bot.js';
 import { csatQuestion } from '../../bots/customer/features/feedback.js';
-import type { InboundMessage, InboundSink, Reply, TeamChat } from '../../core/conversation/index.js';
+import type { InboundSink, TeamChat } from '../../core/conversation/index.js';
 import { enroll } from '../../core/loyalty/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
 import { changeStatus, createTicket } from '../../core/tickets/index.js';
@@ -18,6 +18,7 @@ import { createNlu } from '../../nlu/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { createBrand, createStore, DAY } from '../helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../helpers/test-db.js';
+import { botChat } from '../helpers/bot-chat.js';
 
 const nlu = createNlu({ cacheDir: join(tmpdir(), 'crm-test-nlu-cache') });
 // Sunday 22 November 2026, 12:00 in Dubai.
@@ -56,13 +57,10 @@ describe.each(testDbKinds)('tickets and CSAT in the chat on %s', (kind) => {
     await handle.cleanup();
   });
 
-  async function send(chat: string, m: Partial<InboundMessage>): Promise<{ text: string; replies: Reply[] }> {
-    const result = await bot.handle({ channel: 'web', externalUserId: chat, chatId: chat, platformMessageId: randomUUID(), timestamp: clock.now(), ...m });
-    const replies = result.replies.map((r) => r.reply);
-    return { text: replies.map((r) => r.text).join('\n'), replies };
-  }
-  const say = async (chat: string, text: string) => (await send(chat, { text })).text;
-  const press = async (chat: string, payload: string) => (await send(chat, { payload })).text;
+  const { send, say, press } = botChat(
+    () => bot,
+    () => clock,
+  );
 
   async function conversation(chat: string) {
     const [row] = await handle.db.select().from(schema.conversations).where(and(eq(schema.conversations.brandId, brandId), eq(schema.conversations.chatId, chat)));

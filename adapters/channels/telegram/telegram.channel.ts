@@ -85,15 +85,17 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     return (await bot.api.raw.sendPhoto({ chat_id: chatId, photo: file, ...rest })).message_id;
   };
 
-  /** Sends one reply; returns the failure code if it failed. Logs codes and ids only: no text, no phone numbers. */
-  const deliver = async (chatId: string, out: OutboundReply): Promise<ChannelErrorCode | undefined> => {
+  /**
+   * Sends one reply (rendered into one or more Bot API calls); stops at the first failure. Logs codes and ids only:
+   * no text, no phone numbers. Used for a turn's replies and for pushes outside a turn.
+   */
+  const sendReply = async (chatId: string, reply: Reply, ids: { outboundId?: string } = {}): Promise<PushResult> => {
     let parts: TelegramSend[];
     try {
-      parts = renderReply(out.reply);
+      parts = renderReply(reply);
     } catch (err) {
-      log.error({ outboundId: out.id, reason: describe(err) }, 'telegram reply cannot be rendered');
-      await recordDelivery(out.id, { error: 'UNKNOWN' });
-      return 'UNKNOWN';
+      log.error({ ...ids, reason: describe(err) }, 'telegram reply cannot be rendered');
+      return { status: 'failed', code: 'UNKNOWN' };
     }
     let primaryId: number | undefined;
     for (const [index, part] of parts.entries()) {
@@ -102,14 +104,23 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         if (part.primary) primaryId = messageId;
       } catch (err) {
         const failure = toChannelError(err);
-        const fields = { outboundId: out.id, code: failure.code, retryAfterMs: failure.retryAfterMs };
-        log.warn({ ...fields, part: index + 1, parts: parts.length, reason: failure.message }, 'telegram delivery failed');
-        await recordDelivery(out.id, { error: failure.code });
-        return failure.code;
+        log.warn({ ...ids, code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message }, 'telegram delivery failed');
+        return { status: 'failed', code: failure.code };
       }
     }
-    await recordDelivery(out.id, { platformMessageId: String(primaryId) });
-    return undefined;
+    return primaryId !== undefined ? { status: 'sent', platformMessageId: String(primaryId) } : { status: 'sent' };
+  };
+
+  /** Sends one reply of a turn and records the outcome; returns the failure code if it failed. */
+  const deliver = async (chatId: string, out: OutboundReply): Promise<ChannelErrorCode | undefined> => {
+    const result = await sendReply(chatId, out.reply, { outboundId: out.id });
+    if (result.status === 'sent') {
+      await recordDelivery(out.id, result.platformMessageId !== undefined ? { platformMessageId: result.platformMessageId } : {});
+      return undefined;
+    }
+    const code = (result.status === 'failed' ? result.code : 'WINDOW_CLOSED') as ChannelErrorCode;
+    await recordDelivery(out.id, { error: code });
+    return code;
   };
 
   /**
@@ -180,27 +191,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     }
   };
 
-  const push = async (chatId: string, reply: Reply): Promise<PushResult> => {
-    let parts: TelegramSend[];
-    try {
-      parts = renderReply(reply);
-    } catch (err) {
-      log.error({ reason: describe(err) }, 'telegram push cannot be rendered');
-      return { status: 'failed', code: 'UNKNOWN' };
-    }
-    let primaryId: number | undefined;
-    for (const [index, part] of parts.entries()) {
-      try {
-        const messageId = await send(chatId, part);
-        if (part.primary) primaryId = messageId;
-      } catch (err) {
-        const failure = toChannelError(err);
-        log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message }, 'telegram push failed');
-        return { status: 'failed', code: failure.code };
-      }
-    }
-    return primaryId !== undefined ? { status: 'sent', platformMessageId: String(primaryId) } : { status: 'sent' };
-  };
+  const push = (chatId: string, reply: Reply): Promise<PushResult> => sendReply(chatId, reply);
 
   const postToTeam = async (text: string, postOpts: { replyTo?: TeamPost } = {}): Promise<TeamPost[]> => {
     const { replyTo } = postOpts;

@@ -54,7 +54,7 @@ describe('Telegram push and team posts against the fake Bot API', () => {
     fake.failChat('4242', BOT_API_ERRORS.blockedByUser);
     const result = await channel.push('4242', reply('Agent: call me on +971501234567'));
     expect(result).toEqual({ status: 'failed', code: 'BLOCKED_BY_USER' });
-    expect(logs.entries()).toContainEqual(expect.objectContaining({ msg: 'telegram push failed', code: 'BLOCKED_BY_USER' }));
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ msg: 'telegram delivery failed', code: 'BLOCKED_BY_USER' }));
     expect(logs.text()).not.toMatch(/501234567|call me/);
   });
 

@@ -5,7 +5,6 @@
 // database knows only as a hash; every state-changing request must also carry the session's CSRF token in
 // `x-csrf-token` and, when the browser says where it comes from (Origin, Sec-Fetch-Site), come from this origin. API
 // answers are never cached. Sign-in attempts are limited per client IP on top of the per-account lockout.
-import { readFile } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +16,7 @@ import { errorBody } from '../errors.js';
 import { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.js';
 import { EventStreams, serveEventStream } from './events.js';
 import { refusalError, type ConsoleError } from './outcomes.js';
+import { serveStaticPages, type StaticFile } from '../static-pages.js';
 
 /** What the console is built from. */
 export interface ConsoleOptions {
@@ -39,7 +39,7 @@ export interface ConsoleOptions {
 export const CONSOLE_DEFAULTS = { sessionTtlMs: 12 * 60 * 60_000, loginRateLimit: { limit: 20, windowMs: 10 * 60_000 }, heartbeatMs: 15_000 } as const;
 
 const WEB_DIR = fileURLToPath(new URL('../../../web/console/', import.meta.url));
-const STATIC: Record<string, { file: string; type: string }> = {
+const STATIC: Record<string, StaticFile> = {
   '/console': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
@@ -123,19 +123,7 @@ export function consolePlugin(opts: ConsoleOptions): FastifyPluginAsync {
       done();
     });
 
-    for (const [path, { file, type }] of Object.entries(STATIC)) {
-      app.get(path, async (_req, reply) => {
-        const content = await readFile(WEB_DIR + file);
-        return reply
-          .type(type)
-          .header('cache-control', 'no-cache')
-          .header('x-content-type-options', 'nosniff')
-          .header('x-frame-options', 'DENY')
-          .header('referrer-policy', 'same-origin')
-          .header('content-security-policy', PAGE_CSP)
-          .send(content);
-      });
-    }
+    serveStaticPages(app, WEB_DIR, STATIC, PAGE_CSP);
 
     app.post('/api/console/login', { bodyLimit: 4 * 1024 }, async (req, reply) => {
       // No session yet, so no CSRF token: the origin check and the JSON content type (a cross-site form cannot send
