@@ -146,11 +146,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Sends outside a turn (an agent's reply, a CSAT question) on the chat's own channel. The web chat has no push: the
   // message is stored by the caller and the page polls the history.
   let telegram: TelegramChannel | undefined;
-  const pusher: CustomerPusher = async (target, reply) => {
+  const pusher: CustomerPusher = async (target, reply, opts) => {
     if (target.channel === 'web') return { status: 'sent' };
     if (target.channel === 'telegram') return telegram ? telegram.push(target.chatId, reply) : { status: 'failed', code: 'NOT_CONFIGURED' };
     const instance = running.channels.find((c) => c.name === target.channel && c.push !== undefined);
-    return instance?.push ? instance.push(target.chatId, reply) : { status: 'failed', code: 'NOT_CONFIGURED' };
+    return instance?.push ? instance.push(target.chatId, reply, opts) : { status: 'failed', code: 'NOT_CONFIGURED' };
   };
   // Every team workspace (Telegram staff groups, LINE staff groups), or the one a thread lives in.
   const teamChat: TeamChat = {

@@ -4,7 +4,7 @@
 // channel's processor, registered on the inbox, normalizes the event, runs the bot and delivers the replies.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { ChannelName, InboundSink, PushResult, Reply, StaffSink, TeamPost } from '../../core/conversation/index.js';
+import type { ChannelName, InboundSink, PushOptions, PushResult, Reply, StaffSink, TeamPost } from '../../core/conversation/index.js';
 import type { Inbox } from '../../core/inbox/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 
@@ -40,7 +40,7 @@ export interface ChannelInstance {
    * question. Within the platform's rules: on WhatsApp outside the 24-hour window, the approved template (if any) goes
    * instead and the result says `window_closed`; nothing is sent that cannot arrive.
    */
-  push?: (chatId: string, reply: Reply) => Promise<PushResult>;
+  push?: (chatId: string, reply: Reply, opts?: PushOptions) => Promise<PushResult>;
   /** Posts a text in this channel's team workspaces (all, or the one of `replyTo`, as a reply); see TeamChat. */
   postToTeam?: (text: string, opts?: { replyTo?: TeamPost }) => Promise<TeamPost[]>;
 }

@@ -2,6 +2,7 @@
 // numbered lines, numbered on across one turn so every number the customer sees is distinct, and the channel
 // remembers them so a typed number comes back as that button's payload (see wechat/wechat.options.ts).
 import type { OutboundReply, QuickReply, Reply } from '../../core/conversation/message.js';
+import { isNumberScale } from './wechat/wechat.options.js';
 
 /** One rendered reply: the texts to send in order, and the buttons they offered (numbered from `firstNumber`). */
 export interface NumberedRendered {
@@ -30,7 +31,8 @@ export function numberedOptionsText(reply: Reply, firstNumber: number, style: Nu
     if (extra.trim() !== '' && !text.includes(extra)) text = text === '' ? extra : `${text}${style.imageSeparator}${extra}`;
   }
   const buttons = reply.buttons ?? [];
-  const options = buttons.map((b, i) => `${firstNumber + i}. ${style.label(b.label)}`).join('\n');
+  // A rating scale is one line of its own numbers ("0 · 1 · … · 10"): the customer types the rating itself.
+  const options = isNumberScale(buttons) ? buttons.map((b) => b.label.trim()).join(' · ') : buttons.map((b, i) => `${firstNumber + i}. ${style.label(b.label)}`).join('\n');
   const full = options === '' ? text : text === '' ? options : `${text}\n\n${options}`;
   return { text: full, buttons };
 }

@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLogin } from '../../core/agents/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
-import { createBrand } from '../../test/helpers/loyalty-fixtures.js';
+import { schema } from '../../db/index.js';
+import { createBrand, createMember } from '../../test/helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../../test/helpers/test-db.js';
 import { endOfDay, runAdminCommand, type AdminIo } from './admin.js';
 
@@ -86,5 +88,30 @@ describe.each(testDbKinds)('admin agent commands on %s', (kind) => {
     expect(lines.join('\n')).not.toMatch(/scrypt/);
     expect(await admin(['agent', 'add', '--login', 'x y', '--name', 'Bad', '--no-password'])).toBe(1);
     expect(lines[0]).toMatch(/^error: the login must be/);
+  });
+  it('opens, lists, assigns and moves tickets for staff, and gives a VIP a personal shopper', async () => {
+    const member = await createMember(deps, deps.brandId, { tierCode: 'gold' });
+    await admin(['agent', 'add', '--login', 'huda', '--name', 'Huda', '--languages', 'en', '--personal-shopper', '--no-password']);
+    expect(await admin(['ticket', 'open', '--member', member.memberCode, '--category', 'product', '--description', 'Cap of the bottle broke', '--by', 'store-7'])).toBe(0);
+    const id = /ticket #(\d+) opened \((normal|high) priority/.exec(lines[0]!)?.[1];
+    expect(id).toBeDefined();
+    expect(await admin(['ticket', 'assign', id!, '--login', 'huda'])).toBe(0);
+    expect(await admin(['ticket', 'list'])).toBe(0);
+    expect(lines[1]).toMatch(new RegExp(`^${id}\topen\t(normal|high)\tproduct\tstaff\thuda\t`));
+    expect(await admin(['ticket', 'status', id!, 'pending_customer'])).toBe(0);
+    expect(lines[0]).toBe(`ticket #${id}: open → pending_customer.`);
+    expect(await admin(['ticket', 'status', id!, 'closed'])).toBe(0);
+    // Closed is final.
+    expect(await admin(['ticket', 'status', id!, 'open'])).toBe(1);
+    expect(lines[0]).toBe('error: a closed ticket cannot become open.');
+    expect(await admin(['ticket', 'status', id!, 'done'])).toBe(2);
+    expect(await admin(['ticket', 'open', '--member', '0000000000', '--category', 'x', '--description', 'y'])).toBe(1);
+
+    // Gold is not a top tier; platinum is.
+    expect(await admin(['shopper', 'assign', '--member', member.memberCode])).toBe(1);
+    expect(lines[0]).toMatch(/is gold; personal shoppers are for the top tiers/);
+    await handle.db.update(schema.loyaltyAccounts).set({ tierCode: 'platinum' }).where(eq(schema.loyaltyAccounts.id, member.accountId));
+    expect(await admin(['shopper', 'assign', '--member', member.memberCode, '--login', 'huda'])).toBe(0);
+    expect(lines[0]).toBe(`member ${member.memberCode} now has personal shopper huda.`);
   });
 });

@@ -2,13 +2,14 @@
 // create (API keys, gift card codes) are printed once and never again: they are stored only as hashes. Secrets they
 // take (agent passwords) come from the environment or stdin, never from argv (which `ps` and shell history show).
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { schema } from '../../db/index.js';
 import { createAgent, findAgent, listAgents, setOnDuty, setPassword } from '../../core/agents/index.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys/index.js';
 import { audit } from '../../core/audit/index.js';
 import { customerProfile, findCustomer, reverseMerge } from '../../core/customers/index.js';
 import { assignPersonalShopper, MAX_VIPS_PER_SHOPPER } from '../../core/handoff/index.js';
+import { assign, changeStatus, createTicket, type TicketStatus } from '../../core/tickets/index.js';
 import { issueGiftCard } from '../../core/gift-cards/index.js';
 import { AppError, type CoreDeps } from '../../core/shared/index.js';
 
@@ -27,6 +28,10 @@ const USAGE = [
   '  admin agent password --login L [--by WHO]      set or reset the password (AGENT_PASSWORD or stdin)',
   '  admin agent duty --login L on|off [--by WHO]',
   '  admin agent list',
+  '  admin ticket open --member CODE --category C --description TEXT [--store CODE] [--by WHO]   a ticket opened by staff',
+  '  admin ticket list [--status open|pending_customer|resolved|closed]',
+  '  admin ticket status ID open|pending_customer|resolved|closed [--by WHO]',
+  '  admin ticket assign ID --login L [--by WHO]',
   '  admin shopper assign --member CODE [--login L] [--speciality S] [--by WHO]',
   '                                         a VIP\'s personal shopper (matched by language/speciality, or --login; again = transfer)',
 ];
@@ -79,6 +84,14 @@ export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId
         return await agentList(deps, out);
       case 'shopper assign':
         return await assignShopper(deps, args, out);
+      case 'ticket open':
+        return await openTicket(deps, args, out);
+      case 'ticket list':
+        return await listTickets(deps, args, out);
+      case 'ticket status':
+        return await ticketStatus(deps, args, out);
+      case 'ticket assign':
+        return await ticketAssign(deps, args, out);
       default:
         return usage(out, group ? `unknown command: ${[group, action].filter(Boolean).join(' ')}` : undefined);
     }
@@ -110,6 +123,9 @@ function parse(rest: string[]) {
       languages: { type: 'string' },
       specialities: { type: 'string' },
       speciality: { type: 'string' },
+      category: { type: 'string' },
+      description: { type: 'string' },
+      status: { type: 'string' },
       'telegram-id': { type: 'string' },
       'line-id': { type: 'string' },
       max: { type: 'string' },
@@ -374,6 +390,101 @@ async function agentList(deps: CoreDeps & { brandId: string }, out: (line: strin
     out([a.login, a.name, a.onDuty ? 'on' : 'off', String(a.maxConversations), a.languages.join(',') || '—', a.isPersonalShopper ? 'yes' : 'no', a.telegramUserId ?? '—', a.lineUserId ?? '—', consoleState].join('\t'));
   }
   return OK;
+}
+
+const TICKET_STATUSES: readonly TicketStatus[] = ['open', 'pending_customer', 'resolved', 'closed'];
+
+async function openTicket(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { member, category, description, store } = args.values;
+  if (!member || !category?.trim() || !description?.trim()) return usage(out, 'ticket open needs --member, --category and --description');
+  const customerId = await findCustomer(deps, { brandId: deps.brandId, memberCode: member });
+  if (!customerId) {
+    out(`error: no member ${member}`);
+    return REFUSED;
+  }
+  let storeId: string | undefined;
+  if (store) {
+    const [row] = await deps.db.select({ id: schema.stores.id }).from(schema.stores).where(and(eq(schema.stores.brandId, deps.brandId), eq(schema.stores.code, store)));
+    if (!row) {
+      out(`error: no store ${store}`);
+      return REFUSED;
+    }
+    storeId = row.id;
+  }
+  const ticket = await createTicket(deps, {
+    brandId: deps.brandId,
+    customerId,
+    category: category.trim(),
+    description: description.trim(),
+    source: 'staff',
+    ...(storeId ? { storeId } : {}),
+    actor: { type: 'staff', id: by(args) },
+  });
+  out(`ticket #${ticket.id} opened (${ticket.priority} priority; first response due ${ticket.firstResponseDueAt.toISOString()}, resolution due ${ticket.resolutionDueAt.toISOString()}).`);
+  return OK;
+}
+
+async function listTickets(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const status = args.values.status;
+  if (status !== undefined && !(TICKET_STATUSES as readonly string[]).includes(status)) return usage(out, `--status must be one of ${TICKET_STATUSES.join(', ')}`);
+  const rows = await deps.db
+    .select({ t: schema.tickets, assignee: schema.agents.login })
+    .from(schema.tickets)
+    .leftJoin(schema.agents, eq(schema.agents.id, schema.tickets.assigneeId))
+    .where(and(eq(schema.tickets.brandId, deps.brandId), inArray(schema.tickets.status, status ? [status] : ['open', 'pending_customer'])))
+    .orderBy(desc(schema.tickets.id))
+    .limit(200);
+  if (rows.length === 0) {
+    out('no tickets');
+    return OK;
+  }
+  out(['id', 'status', 'priority', 'category', 'source', 'assignee', 'resolution due'].join('\t'));
+  for (const { t, assignee } of rows) out([String(t.id), t.status, t.priority, t.category, t.source, assignee ?? '—', t.resolutionDueAt.toISOString()].join('\t'));
+  return OK;
+}
+
+async function ticketStatus(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const [id, to] = args.positionals;
+  if (!id || !/^\d+$/.test(id) || !to || !(TICKET_STATUSES as readonly string[]).includes(to)) return usage(out, `ticket status needs ID and one of ${TICKET_STATUSES.join(', ')}`);
+  const result = await changeStatus(deps, { brandId: deps.brandId, ticketId: Number(id), to: to as TicketStatus, actor: { type: 'staff', id: by(args) } });
+  switch (result.status) {
+    case 'changed':
+      out(`ticket #${id}: ${result.from} → ${to}.`);
+      return OK;
+    case 'unchanged':
+      out(`ticket #${id} is already ${to}.`);
+      return OK;
+    case 'illegal_transition':
+      out(`error: a ${result.from} ticket cannot become ${result.to}.`);
+      return REFUSED;
+    case 'not_found':
+      out(`error: no ticket #${id}`);
+      return REFUSED;
+  }
+}
+
+async function ticketAssign(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const [id] = args.positionals;
+  const { login } = args.values;
+  if (!id || !/^\d+$/.test(id) || !login) return usage(out, 'ticket assign needs ID and --login');
+  const agent = await findAgent(deps, { brandId: deps.brandId, login });
+  if (!agent) {
+    out(`error: no agent with login ${login} (see admin agent list)`);
+    return REFUSED;
+  }
+  const result = await assign(deps, { brandId: deps.brandId, ticketId: Number(id), agentId: agent.id, actor: { type: 'staff', id: by(args) } });
+  switch (result.status) {
+    case 'assigned':
+    case 'unchanged':
+      out(`ticket #${id} is with ${login}.`);
+      return OK;
+    case 'not_found':
+      out(`error: no ticket #${id}`);
+      return REFUSED;
+    case 'closed':
+      out(`error: ticket #${id} is closed.`);
+      return REFUSED;
+  }
 }
 
 async function assignShopper(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {

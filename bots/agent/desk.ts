@@ -4,10 +4,10 @@
 // else's conversation), and an agent's reply carries a client reference under a unique index (so a double click or a
 // retried request sends once). Sends to the customer happen after the commit, never inside a transaction.
 import { EventEmitter } from 'node:events';
-import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/index.js';
-import { markDelivery, type ChannelName, type CustomerPusher, type Language, type PushResult, type Reply, type TeamChat, type TeamPost } from '../../core/conversation/index.js';
-import { handBack, handBackIdle, openHandoff, takeHandoff, touchHandoff, type Handoff } from '../../core/handoff/index.js';
+import { markDelivery, type ChannelName, type CustomerPusher, type Language, type PushOptions, type PushResult, type Reply, type TeamChat, type TeamPost } from '../../core/conversation/index.js';
+import { handBack, handBackIdle, openHandoff, takeHandoff, type Handoff } from '../../core/handoff/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { changeStatus, createTicket, recordFirstResponse } from '../../core/tickets/index.js';
 import { schema, type Db } from '../../db/index.js';
@@ -119,7 +119,7 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
     reply: Reply,
     author: Author,
     clientRef?: string,
-  ): Promise<{ messageId: string; duplicate: boolean; deliver: () => Promise<PushResult> }> => {
+  ): Promise<{ messageId: string; duplicate: boolean; deliver: (opts?: PushOptions) => Promise<PushResult> }> => {
     const body = { ...reply, author, ...(clientRef ? { clientRef } : {}) };
     const [row] = await db
       .insert(schema.messages)
@@ -133,10 +133,10 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
         .where(and(eq(schema.messages.conversationId, conversation.id), eq(schema.messages.direction, 'out'), sql`${schema.messages.body} ->> 'clientRef' = ${clientRef ?? ''}`));
       return { messageId: existing!.id, duplicate: true, deliver: () => Promise.resolve({ status: 'sent' }) };
     }
-    const deliver = async (): Promise<PushResult> => {
+    const deliver = async (opts?: PushOptions): Promise<PushResult> => {
       let result: PushResult;
       try {
-        result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply);
+        result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply, opts);
       } catch (err) {
         log.warn({ conversationId: conversation.id, reason: err instanceof Error ? err.name : 'unknown' }, 'push to customer threw');
         result = { status: 'failed', code: 'UNKNOWN' };
@@ -151,12 +151,16 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
     return { messageId: row.id, duplicate: false, deliver };
   };
 
-  /** Sends a system message (joined, handed back, CSAT) now; a failure is told to the team, never thrown. */
-  const notifyCustomer = async (handoff: Handoff, conversation: { id: string; channel: string; chatId: string }, reply: Reply): Promise<void> => {
+  /**
+   * Sends a system message (joined, handed back, CSAT) now, never as a paid WhatsApp template (a notice is not worth
+   * inviting the customer back for); a failure is told to the team, never thrown. Returns whether it went out.
+   */
+  const notifyCustomer = async (handoff: Handoff, conversation: { id: string; channel: string; chatId: string }, reply: Reply): Promise<boolean> => {
     const sent = await sendToCustomer(deps.db, conversation, reply, { type: 'system' });
-    const result = await sent.deliver();
+    const result = await sent.deliver({ template: false });
     if (result.status !== 'sent') await postToTeam(handoff, `#${handoff.id}: the customer could not be told (${undeliveredText(result)}).`);
     emit({ type: 'message', handoffId: handoff.id, conversationId: conversation.id });
+    return result.status === 'sent';
   };
 
   const refusalFor = async (handoff: Handoff | undefined, agentId: string, db: Db = deps.db): Promise<DeskRefusal | null> => {
@@ -213,7 +217,8 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
     async customerWrote({ conversationId, messageId }) {
       const handoff = await openHandoff(deps.db, conversationId);
       if (!handoff) return;
-      await touchHandoff(deps, conversationId);
+      // The customer writing does not keep the conversation with a person: only the agent's activity does, so an
+      // agent who walked away is timed out even while the customer keeps asking "hello?".
       const [message] = await deps.db.select({ text: schema.messages.text, body: schema.messages.body }).from(schema.messages).where(eq(schema.messages.id, messageId));
       const media = typeof message?.body.media === 'string' ? `[${message.body.media}]` : null;
       const summary = await customerSummary(deps, { brandId, customerId: handoff.customerId });
@@ -360,7 +365,7 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
       const open = await deps.db
         .select({ id: schema.tickets.id })
         .from(schema.tickets)
-        .where(and(eq(schema.tickets.conversationId, handoff.conversationId), inArray(schema.tickets.status, ['open', 'pending_customer']), sql`${schema.tickets.firstRespondedAt} is null`));
+        .where(and(episodeTickets(handoff), inArray(schema.tickets.status, ['open', 'pending_customer']), sql`${schema.tickets.firstRespondedAt} is null`));
       for (const t of open) await recordFirstResponse(deps, { brandId, ticketId: t.id, actor: { type: 'agent', id: agentId } });
       if (result.status === 'sent') return { status: 'sent', messageId: sent.messageId };
       return { status: 'undelivered', messageId: sent.messageId, push: result };
@@ -439,7 +444,7 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
       const open = await deps.db
         .select({ id: schema.tickets.id })
         .from(schema.tickets)
-        .where(and(eq(schema.tickets.conversationId, handoff.conversationId), inArray(schema.tickets.status, ['open', 'pending_customer'])))
+        .where(and(episodeTickets(handoff), inArray(schema.tickets.status, ['open', 'pending_customer'])))
         .orderBy(asc(schema.tickets.id));
       let ticketIds = open.map((t) => t.id);
       if (ticketIds.length === 0) {
@@ -462,13 +467,13 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
       const lang = (conversation.language ?? 'en') as Language;
       const text = textsFor(lang).handedBack;
       await notifyCustomer(handoff, conversation, { text, dir: directionOfText(text) });
-      if (deps.csatQuestion) {
-        // The bot reads the answer: the question's buttons and a typed 1–5 while this is set (bots/customer).
+      // The bot reads the answer (the buttons, or a typed 1–5 while `state.csat` is set: bots/customer), so the state
+      // is set only once the question reached the customer: a rating they never saw cannot be read into a later "3".
+      if (deps.csatQuestion && (await notifyCustomer(handoff, conversation, deps.csatQuestion(lang, ticketId)))) {
         await deps.db
           .update(schema.conversations)
           .set({ state: sql`${schema.conversations.state} || ${JSON.stringify({ csat: { ticketId, askedAt: deps.clock.now().toISOString() } })}::jsonb` })
           .where(eq(schema.conversations.id, conversation.id));
-        await notifyCustomer(handoff, conversation, deps.csatQuestion(lang, ticketId));
       }
       return { status: 'resolved', ticketId };
     },
@@ -535,6 +540,15 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
   }
 
   return desk;
+}
+
+// Tickets opened in the minutes before a handoff belong to it (the complaint that led to it, an urgent ticket that
+// handed over); older ones of the same chat (last week's detractor) are other matters and stay as they are.
+const EPISODE_LEAD_MS = 10 * 60_000;
+
+/** The conversation's tickets that belong to this handoff: opened since shortly before it was requested. */
+function episodeTickets(handoff: Handoff) {
+  return and(eq(schema.tickets.conversationId, handoff.conversationId), gte(schema.tickets.createdAt, new Date(handoff.requestedAt.getTime() - EPISODE_LEAD_MS)));
 }
 
 function authorOf(direction: string, body: Record<string, unknown>): DeskMessage['author'] {

@@ -114,8 +114,18 @@ export interface StaffSink {
  */
 export type PushResult = { status: 'sent'; platformMessageId?: string } | { status: 'window_closed'; template: boolean } | { status: 'failed'; code: string };
 
+/**
+ * Options of a push. `template: false`: where the platform allows no free message now (WhatsApp outside the 24-hour
+ * window), send nothing at all rather than the paid re-engagement template (surveys, "the bot is back" notices: an
+ * invitation to reply that nothing follows would only confuse). Default true: an agent's words are worth inviting the
+ * customer back for.
+ */
+export interface PushOptions {
+  template?: boolean;
+}
+
 /** Sends one reply to a customer's chat outside a turn, on the chat's own channel. */
-export type CustomerPusher = (target: { channel: ChannelName; chatId: string }, reply: Reply) => Promise<PushResult>;
+export type CustomerPusher = (target: { channel: ChannelName; chatId: string }, reply: Reply, opts?: PushOptions) => Promise<PushResult>;
 
 /** A message the bot posted in a team workspace; replies to it (by id) form that thread. */
 export interface TeamPost {

@@ -139,6 +139,14 @@ export async function takeHandoff(deps: CoreDeps, input: { brandId: string; hand
   if (current.status === 'assigned') {
     return current.agentId === input.agentId ? { status: 'taken', handoff: current, already: true } : { status: 'taken_by_other', agentId: current.agentId! };
   }
+  // An agent at their cap takes nothing more (they hand one back first). Counted before the conditional update: two
+  // takes by the same agent at the same instant could both pass, a race of one person's two clicks we accept.
+  const [agent] = await deps.db.select({ max: schema.agents.maxConversations }).from(schema.agents).where(eq(schema.agents.id, input.agentId));
+  const [held] = await deps.db
+    .select({ n: count() })
+    .from(schema.handoffs)
+    .where(and(eq(schema.handoffs.agentId, input.agentId), eq(schema.handoffs.status, 'assigned')));
+  if (agent && (held?.n ?? 0) >= agent.max) return { status: 'full' };
   const taken = await assignIfQueued(deps, input.handoffId, input.agentId);
   if (taken) {
     await audit(deps, { brandId: input.brandId, actor: { type: 'agent', id: input.agentId }, action: 'conversation.taken', target: current.customerId, result: 'ok', details: { handoffId: current.id } });
@@ -209,8 +217,9 @@ export async function handBackIdle(deps: CoreDeps, input: { brandId: string; idl
       and(
         eq(schema.handoffs.brandId, input.brandId),
         inArray(schema.handoffs.status, ['queued', 'assigned']),
-        sql`(${schema.handoffs.status} = 'assigned' and ${schema.handoffs.lastActivityAt} < ${new Date(now - input.idleMs)})
-          or (${schema.handoffs.status} = 'queued' and ${schema.handoffs.requestedAt} < ${new Date(now - input.queuedMaxMs)})`,
+        // Bracketed: without them the OR would escape the brand condition above.
+        sql`((${schema.handoffs.status} = 'assigned' and ${schema.handoffs.lastActivityAt} < ${new Date(now - input.idleMs)})
+          or (${schema.handoffs.status} = 'queued' and ${schema.handoffs.requestedAt} < ${new Date(now - input.queuedMaxMs)}))`,
       ),
     );
   const closed: Handoff[] = [];

@@ -10,6 +10,7 @@ import { lockConversation, recordInbound, type ChannelName, type PushResult, typ
 import { resolveCustomer } from '../../core/customers/index.js';
 import { assignPersonalShopper, MAX_VIPS_PER_SHOPPER, requestHandoff } from '../../core/handoff/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
+import { createTicket } from '../../core/tickets/index.js';
 import { schema } from '../../db/index.js';
 import { createBrand, createMember } from '../helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../helpers/test-db.js';
@@ -30,6 +31,7 @@ describe.each(testDbKinds)('agent desk on %s', (kind) => {
   let posts: Array<{ text: string; replyTo?: TeamPost }>;
   let desk: AgentDesk;
   let postSeq: number;
+  let pushOptions: Array<{ template?: boolean } | undefined>;
 
   beforeEach(async () => {
     handle = await createTestDb(kind);
@@ -37,14 +39,16 @@ describe.each(testDbKinds)('agent desk on %s', (kind) => {
     deps = { db: handle.db, clock, log: silentLog };
     brandId = (await createBrand(handle.db, { tiers: [{ code: 'bronze', minPoints: 0 }, { code: 'gold', minPoints: 5000 }, { code: 'platinum', minPoints: 15000 }] })).brandId;
     pushed = [];
+    pushOptions = [];
     posts = [];
     postSeq = 100;
     pushResult = { status: 'sent', platformMessageId: 'p1' };
     desk = createAgentDesk({
       ...deps,
       brandId,
-      pusher: (target, reply) => {
+      pusher: (target, reply, opts) => {
         pushed.push({ ...target, reply });
+        pushOptions.push(opts);
         return Promise.resolve(pushResult);
       },
       teamChat: {
@@ -187,6 +191,34 @@ describe.each(testDbKinds)('agent desk on %s', (kind) => {
     expect(await desk.resolve({ agentId: sara, handoffId })).toEqual({ status: 'closed' });
   });
 
+  it('resolves only the tickets of this handoff, never last week\'s; asks for a rating only when it can arrive', async () => {
+    const sara = await agent('Sara');
+    const { handoffId, conversationId, customerId } = await customerAsking();
+    // A detractor ticket from five days ago in the same chat is another matter.
+    clock.advance(-5 * 86_400_000);
+    const old = await createTicket(deps, { brandId, customerId, conversationId, category: 'product', description: 'broken bottle', source: 'nps', actor: { type: 'system', id: 't' } });
+    clock.advance(5 * 86_400_000);
+    await desk.take({ agentId: sara, handoffId });
+    pushResult = { status: 'window_closed', template: false };
+    const resolved = await desk.resolve({ agentId: sara, handoffId });
+    expect(resolved.status).toBe('resolved');
+    const [oldNow] = await handle.db.select().from(schema.tickets).where(eq(schema.tickets.id, old.id));
+    expect(oldNow!.status).toBe('open');
+    expect((resolved as { ticketId: number }).ticketId).not.toBe(old.id);
+    // The notices went out without a paid template; the rating question did not arrive, so no rating is awaited.
+    expect(pushOptions.slice(-2)).toEqual([{ template: false }, { template: false }]);
+    const [conv] = await handle.db.select().from(schema.conversations).where(eq(schema.conversations.id, conversationId));
+    expect((conv!.state as { csat?: unknown }).csat).toBeUndefined();
+  });
+
+  it('keeps an agent to their cap when taking', async () => {
+    const [row] = await handle.db.insert(schema.agents).values({ brandId, name: 'Solo', login: 'solo', maxConversations: 1 }).returning();
+    const first = await customerAsking();
+    const second = await customerAsking();
+    expect((await desk.take({ agentId: row!.id, handoffId: first.handoffId })).status).toBe('taken');
+    expect(await desk.take({ agentId: row!.id, handoffId: second.handoffId })).toEqual({ status: 'full' });
+  });
+
   it('hands back conversations an agent left idle, telling the customer; a busy one stays', async () => {
     const sara = await agent('Sara');
     const idle = await customerAsking({ language: 'zh' });
@@ -196,6 +228,8 @@ describe.each(testDbKinds)('agent desk on %s', (kind) => {
     clock.advance(25 * 60_000);
     await desk.reply({ agentId: sara, handoffId: busy.handoffId, text: 'still checking' });
     clock.advance(10 * 60_000);
+    // The customer writing to an agent who walked away does not keep the conversation from timing out.
+    await customerWrites(idle.conversationId, idle.chatId, 'hello??');
     pushed = [];
     expect(await desk.sweepIdle()).toBe(1);
     expect(pushed).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOptionMemory, optionNumber } from './wechat.options.js';
+import { numberedOptionsText } from '../numbered-options.js';
 
 const menu = [
   { label: 'Join the club', payload: 'intent:enroll' },
@@ -49,5 +50,24 @@ describe('option memory', () => {
     memory.remember('e', menu, t0);
     expect(memory.resolve('c', '1', t0)).toBeUndefined();
     expect(memory.resolve('e', '1', t0)).toBe('intent:enroll');
+  });
+});
+
+describe('a rating scale', () => {
+  const now = new Date('2026-11-22T10:00:00Z');
+  const scale = Array.from({ length: 11 }, (_, n) => ({ label: String(n), payload: `nps:7:${n}` }));
+  it('reads the rating typed, not the line number, in every script', () => {
+    const memory = createOptionMemory();
+    memory.remember('u1', scale, now);
+    expect(memory.resolve('u1', '7', now)).toBe('nps:7:7');
+    expect(memory.resolve('u1', '0', now)).toBe('nps:7:0');
+    expect(memory.resolve('u1', '١٠', now)).toBe('nps:7:10');
+    expect(memory.resolve('u1', '十', now)).toBe('nps:7:10');
+    expect(memory.resolve('u1', '零', now)).toBe('nps:7:0');
+    expect(memory.resolve('u1', '11', now)).toBeUndefined();
+  });
+  it('shows the scale as its own numbers on one line', () => {
+    const { text } = numberedOptionsText({ text: 'How likely…?', dir: 'ltr', buttons: scale }, 1, { imageSeparator: '\n', label: (l) => l });
+    expect(text).toBe('How likely…?\n\n0 · 1 · 2 · 3 · 4 · 5 · 6 · 7 · 8 · 9 · 10');
   });
 });

@@ -36,6 +36,12 @@ export function createOptionMemory(options: { ttlMs?: number; maxUsers?: number 
         entries.delete(openid);
         return undefined;
       }
+      // A rating scale (buttons labelled 0–10 or 1–5) is answered with the rating itself: "7" means the button
+      // labelled 7, not the seventh line (which would be 6 on a 0–10 scale).
+      if (isNumberScale(entry.buttons)) {
+        const rating = scaleNumber(text);
+        return rating === undefined ? undefined : entry.buttons.find((b) => Number(b.label.trim()) === rating)?.payload;
+      }
       const n = optionNumber(text);
       if (n !== undefined) return entry.buttons[n - 1]?.payload;
       const typed = text.trim().toLocaleLowerCase();
@@ -45,6 +51,18 @@ export function createOptionMemory(options: { ttlMs?: number; maxUsers?: number 
 }
 
 const CHINESE_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 兩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** True when every button is labelled with a number (a 0–10 or 1–5 rating): then they are shown and read by label. */
+export function isNumberScale(buttons: readonly QuickReply[]): boolean {
+  return buttons.length > 0 && buttons.every((b) => /^\d{1,2}$/.test(b.label.trim()));
+}
+
+/** A rating typed in any of the scripts `optionNumber` reads, 0 included ("0", "٠", "零"). */
+function scaleNumber(text: string): number | undefined {
+  const t = text.normalize('NFKC').trim().replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+  if (/^(0|零|〇)$/u.test(t)) return 0;
+  return optionNumber(t);
+}
 
 /**
  * The option number a customer typed: ASCII, full-width, Arabic-Indic or Persian digits, or Chinese numerals up to

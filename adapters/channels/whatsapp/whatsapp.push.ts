@@ -2,7 +2,7 @@
 // messages reach the customer only inside the 24-hour customer-service window; outside it Graph accepts them and they
 // silently never arrive, so we check first and send the approved re-engagement template instead (never the text).
 import type { Logger } from 'pino';
-import type { PushResult, Reply } from '../../../core/conversation/message.js';
+import type { PushOptions, PushResult, Reply } from '../../../core/conversation/message.js';
 import type { Clock } from '../../../core/shared/index.js';
 import type { ChannelError } from '../channel-error.js';
 import { createRetryingSend, type RetryPolicy } from './whatsapp.channel.js';
@@ -28,10 +28,10 @@ export interface WhatsAppPushOptions {
 /**
  * Builds the push: inside the window, the reply rendered as a turn reply is (reply buttons or a list, split text);
  * outside it (by our clock, or when Meta answers 131047), the re-engagement template for the reply's language when
- * one is configured, and `{ status: 'window_closed', template }` either way. Never throws; logs codes and wamids only
+ * one is configured (not with `template: false`), and `{ status: 'window_closed', template }` either way. Never throws; logs codes and wamids only
  * (the recipient is a phone number).
  */
-export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, reply: Reply) => Promise<PushResult> {
+export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, reply: Reply, pushOpts?: PushOptions) => Promise<PushResult> {
   const log = opts.log.child({ channel: 'whatsapp' });
   const send = createRetryingSend({
     client: opts.client,
@@ -40,7 +40,11 @@ export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, re
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
 
-  const windowClosed = async (waId: string, reply: Reply): Promise<PushResult> => {
+  const windowClosed = async (waId: string, reply: Reply, pushOpts: PushOptions): Promise<PushResult> => {
+    if (pushOpts.template === false) {
+      log.info({}, 'whatsapp push: window closed, nothing sent (no template wanted)');
+      return { status: 'window_closed', template: false };
+    }
     const result = await sendOutsideWindow(opts.client, opts.templates, { to: waId, language: languageOf(reply) });
     if (result.status === 'template_sent') {
       log.info({ template: result.template, platformMessageId: result.platformMessageId }, 'whatsapp push: window closed, re-engagement template sent');
@@ -50,7 +54,7 @@ export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, re
     return { status: 'window_closed', template: false };
   };
 
-  return async (waId, reply) => {
+  return async (waId, reply, pushOpts = {}) => {
     let last: Date | null;
     try {
       last = await opts.lastInboundAt(waId);
@@ -59,7 +63,7 @@ export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, re
       log.error({ reason: err instanceof Error ? err.name : 'non-error thrown' }, 'whatsapp push: last message time unknown');
       return { status: 'failed', code: 'TEMPORARY' };
     }
-    if (!last || !isWindowOpen(last, opts.clock.now())) return windowClosed(waId, reply);
+    if (!last || !isWindowOpen(last, opts.clock.now())) return windowClosed(waId, reply, pushOpts);
 
     let parts: WhatsAppSend[];
     try {
@@ -77,7 +81,7 @@ export function createWhatsAppPush(opts: WhatsAppPushOptions): (waId: string, re
         const failure = err as ChannelError;
         log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs, part: index + 1, parts: parts.length, reason: failure.message }, 'whatsapp push failed');
         // WhatsApp's clock says the window closed (ours was off): fall back as if we had known.
-        if (failure.code === 'WINDOW_CLOSED') return windowClosed(waId, reply);
+        if (failure.code === 'WINDOW_CLOSED') return windowClosed(waId, reply, pushOpts);
         if (failure.code === 'BLOCKED_BY_USER' || failure.code === 'INVALID_RECIPIENT') {
           await opts.markUnreachable?.(waId).catch((e: unknown) => log.warn({ reason: e instanceof Error ? e.name : 'non-error thrown' }, 'whatsapp unreachable mark failed'));
         }
