@@ -252,7 +252,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
   }
 
-  const server = await buildServer({ logger, deps, brandId: config.BRAND_ID, sink, readiness, plugins });
+  const server = await buildServer({ logger, deps, brandId: config.BRAND_ID, sink, readiness, plugins, trustProxy: config.TRUST_PROXY === 'true' });
   const address = await server.listen({ host: config.HOST, port: config.PORT });
   const url = address.replace('[::1]', 'localhost');
 

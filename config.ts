@@ -29,6 +29,8 @@ const schema = z
      * keep it on; off only for a plain-HTTP trial on localhost.
      */
     CONSOLE_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+    /** Set when the app runs behind a reverse proxy (TLS termination): per-IP limits then see the real client. */
+    TRUST_PROXY: z.enum(['true', 'false']).optional(),
     /** Console password given to the demo agents (sara, omar) when the demo data is seeded; at least 10 characters. */
     DEMO_AGENT_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
     TERMS_VERSION: z.string().default('2026-01'),

@@ -25,6 +25,8 @@ export interface ServerOptions {
   plugins?: FastifyPluginAsync[];
   /** Largest accepted request body. */
   bodyLimit?: number;
+  /** Behind a reverse proxy: trust its X-Forwarded-For/-Host/-Proto, so per-IP limits and origin checks see the client. */
+  trustProxy?: boolean;
 }
 
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -41,6 +43,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     loggerInstance,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
     // Webhook platforms retry on slow answers; requests that hang are cut rather than piling up.
     requestTimeout: 30_000,
   });
