@@ -1,7 +1,7 @@
 // Sends a due NPS survey (core/surveys' job hands it over) to the customer's chat: the question in the conversation's
 // language, stored as an outbound message of that conversation (so the history and the agents see it), pushed on the
 // chat's channel, and, once it went out, `state.survey` set on the conversation so the bot reads the answer.
-import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { LANGUAGES, markDelivery, type ChannelName, type CustomerPusher, type Language, type PushResult } from '../../core/conversation/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import type { SendSurvey, SurveyToSend } from '../../core/surveys/index.js';
@@ -24,11 +24,12 @@ const FOR_GOOD = new Set(['BLOCKED_BY_USER', 'INVALID_RECIPIENT']);
 /**
  * The `send` of registerSurveyJobs (core/surveys/jobs.ts). Outcomes:
  * - no conversation on the survey's channel → 'unreachable' (skipped: there is no chat to ask in);
- * - the conversation is with a person (mode 'agent') → 'later': no automated message interrupts them; the survey stays
- *   scheduled and is tried again after the job's lease (15 minutes) until the conversation is back with the bot;
+ * - the customer is with a person on any of their chats (a conversation in mode 'agent', or a handoff not closed yet,
+ *   queued or assigned) → 'later': no automated message reaches a customer while the team has them; checked again
+ *   right before the push. The survey stays scheduled and the job tries again later, inside the store's waking hours;
  * - sent → 'sent'; blocked or an invalid recipient → 'unreachable';
- * - WhatsApp's 24-hour window closed → 'unreachable': a survey is not worth a paid re-engagement template, and trying
- *   again every lease would send that template again and again; the survey is skipped;
+ * - WhatsApp's 24-hour window closed → 'unreachable': pushed with `template: false`, so nothing goes out (a survey is
+ *   not worth a paid re-engagement template) and the survey is skipped;
  * - any other failure throws (retried after the lease). The attempt stays in the history as a failed message.
  */
 export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
@@ -37,10 +38,12 @@ export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
     if (due.brandId !== deps.brandId) return 'later';
     const conversation = await surveyConversation(deps, due);
     if (!conversation) return 'unreachable';
-    if (conversation.mode === 'agent') return 'later';
+    if (conversation.mode === 'agent' || (await withAPerson(deps, due))) return 'later';
     const [customer] = await deps.db.select({ language: schema.customers.language }).from(schema.customers).where(eq(schema.customers.id, due.customerId));
     const lang = [conversation.language, customer?.language, deps.defaultLanguage].find((l): l is Language => LANGUAGES.includes(l as Language)) ?? 'en';
     const reply = surveyQuestion(lang, due.id);
+    // Again just before it goes out: a handoff requested meanwhile (on any chat) wins.
+    if (await withAPerson(deps, due)) return 'later';
     const [row] = await deps.db
       .insert(schema.messages)
       .values({
@@ -56,7 +59,7 @@ export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
       .returning({ id: schema.messages.id });
     let result: PushResult;
     try {
-      result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply);
+      result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply, { template: false });
     } catch (err) {
       log.warn({ surveyResponseId: due.id, reason: err instanceof Error ? err.name : 'unknown' }, 'survey push threw');
       result = { status: 'failed', code: 'UNKNOWN' };
@@ -80,6 +83,27 @@ export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
         throw new Error(`survey push failed: ${result.code}`);
     }
   };
+}
+
+/**
+ * Whether a person from the team has the customer, on any channel: one of their conversations is in mode 'agent', or
+ * a handoff of theirs is not closed (queued or assigned: the request stands, even if the bot still answers meanwhile).
+ */
+async function withAPerson(deps: SurveySenderDeps, due: SurveyToSend): Promise<boolean> {
+  const c = schema.conversations;
+  const h = schema.handoffs;
+  const [agentChat] = await deps.db
+    .select({ id: c.id })
+    .from(c)
+    .where(and(eq(c.brandId, due.brandId), eq(c.customerId, due.customerId), eq(c.mode, 'agent')))
+    .limit(1);
+  if (agentChat) return true;
+  const [open] = await deps.db
+    .select({ id: h.id })
+    .from(h)
+    .where(and(eq(h.brandId, due.brandId), eq(h.customerId, due.customerId), ne(h.status, 'closed')))
+    .limit(1);
+  return open !== undefined;
 }
 
 /**

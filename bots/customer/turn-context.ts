@@ -44,7 +44,7 @@ export interface ConversationState {
   csat?: { ticketId: number; askedAt: string; scoredAt?: string; retried?: boolean };
   /**
    * An NPS question is waiting (set by the survey sender); `scoredAt`, `score` and `reviewUrl` once the score is
-   * recorded and the reason is awaited; `retried` after one re-ask.
+   * recorded and the reason is awaited (`retried` is no longer set: an invalid score is asked again each time).
    */
   survey?: { responseId: number; askedAt: string; scoredAt?: string; score?: number; reviewUrl?: string; retried?: boolean };
 }

@@ -2,8 +2,11 @@
 // the customer's language and sends it on their channel), then marked sent, or skipped when the customer can no longer
 // be reached or withdrew consent meanwhile. Re-derived from the database on each run, so a lost or repeated run is
 // harmless; a claim (the due time pushed ahead by a lease) keeps two workers from sending the same survey.
+import { and, eq } from 'drizzle-orm';
+import { schema } from '../../db/index.js';
 import type { CoreDeps, JobQueue } from '../shared/index.js';
 import { claimDue, contactChannel, dueSurveys, markSent, markSkipped, scheduleRelationshipRound, type DueSurvey } from './schedule.js';
+import { intoWakingHours } from './waking-hours.js';
 
 const MINUTE = 60_000;
 const BATCH = 100;
@@ -22,7 +25,7 @@ export type SurveyToSend = DueSurvey & { channel: string };
 /**
  * What the app does with a due survey: 'sent'; 'unreachable' when the platform refused for good (blocked, left, no
  * chat to send to): the survey is skipped; 'later' when now is the wrong moment (a person is talking with the
- * customer): it stays scheduled and is tried again after the lease.
+ * customer): it stays scheduled and is tried again after the lease, at the earliest, inside the waking hours.
  */
 export type SendSurvey = (due: SurveyToSend) => Promise<'sent' | 'unreachable' | 'later'>;
 
@@ -46,20 +49,44 @@ export async function sendDueSurveys(deps: CoreDeps, send: SendSurvey): Promise<
           await markSent(deps, { id: survey.id, channel: contact.channel, sentAt: deps.clock.now() });
           counts.sent++;
         } else if (outcome === 'later') {
-          // Left scheduled under its lease, like a failed send, but nothing went wrong.
+          // Still scheduled: tried again after the lease, but not before the waking hours open again.
+          await postpone(deps, survey);
           counts.deferred++;
         } else {
           await markSkipped(deps, { id: survey.id });
           counts.skipped++;
         }
       } catch (err) {
-        // Left scheduled under its lease: the next run after the lease tries again.
+        // Still scheduled: the first run after the lease, inside the waking hours, tries again.
         counts.failed++;
         deps.log.warn({ surveyResponseId: survey.id, reason: err instanceof Error ? err.message : String(err) }, 'survey send failed; retried after the lease');
+        try {
+          await postpone(deps, survey);
+        } catch (postponeErr) {
+          // The lease alone still holds it off for LEASE_MS.
+          deps.log.warn({ surveyResponseId: survey.id, reason: postponeErr instanceof Error ? postponeErr.message : String(postponeErr) }, 'survey not postponed into waking hours');
+        }
       }
     }
     if (due.length < BATCH) return counts;
   }
+}
+
+/**
+ * Moves a claimed survey that did not go out to its next try: the lease from now, moved into the survey's waking hours
+ * in the store's zone (the brand's for a survey without a store), as scheduling does. A survey put off at 23:30 is not
+ * sent at 23:45 but at the next opening, 09:00.
+ */
+async function postpone(deps: CoreDeps, survey: DueSurvey): Promise<void> {
+  const [window] = await deps.db.select({ from: schema.surveys.sendFrom, until: schema.surveys.sendUntil }).from(schema.surveys).where(eq(schema.surveys.id, survey.surveyId));
+  if (!window) return;
+  const [zone] = survey.storeId
+    ? await deps.db.select({ timezone: schema.stores.timezone }).from(schema.stores).where(eq(schema.stores.id, survey.storeId))
+    : await deps.db.select({ timezone: schema.brands.timezone }).from(schema.brands).where(eq(schema.brands.id, survey.brandId));
+  if (!zone) return;
+  const dueAt = intoWakingHours(new Date(deps.clock.now().getTime() + LEASE_MS), window, zone.timezone);
+  const r = schema.surveyResponses;
+  await deps.db.update(r).set({ dueAt }).where(and(eq(r.id, survey.id), eq(r.status, 'scheduled')));
 }
 
 /**

@@ -228,6 +228,32 @@ describe.each(testDbKinds)('surveys on %s', (kind) => {
       expect(await sendDueSurveys(deps, () => Promise.resolve('sent'))).toEqual({ sent: 1, skipped: 0, deferred: 0, failed: 0 });
     });
 
+    it('puts a survey off into the store’s waking hours: "later" at 23:30 is tried at 09:00, not at 23:45', async () => {
+      const c = await surveyable();
+      await buy(c, clock.now()); // due 14:00
+      clock.set(dubai('2026-03-10T23:30'));
+      expect(await sendDueSurveys(deps, () => Promise.resolve('later'))).toMatchObject({ deferred: 1 });
+      expect((await responses())[0]).toMatchObject({ status: 'scheduled', dueAt: dubai('2026-03-11T09:00') });
+      clock.set(dubai('2026-03-10T23:50'));
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('night: must not be called')))).toMatchObject({ sent: 0, deferred: 0 });
+      // A failure at 20:50 (its lease ends at 21:05, past the window) waits for the morning too; one at 09:00 for the lease.
+      clock.set(dubai('2026-03-11T09:00'));
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('platform down')))).toMatchObject({ failed: 1 });
+      expect((await responses())[0]?.dueAt).toEqual(dubai('2026-03-11T09:15'));
+      clock.set(dubai('2026-03-11T20:50'));
+      expect(await sendDueSurveys(deps, () => Promise.reject(new Error('platform down')))).toMatchObject({ failed: 1 });
+      expect((await responses())[0]?.dueAt).toEqual(dubai('2026-03-12T09:00'));
+    });
+
+    it('uses the store’s zone when putting a survey off', async () => {
+      const taipei = await createStore(handle.db, b.brandId, { timezone: 'Asia/Taipei' });
+      const customerId = await surveyable();
+      await scheduleAfterPurchase(deps, { brandId: b.brandId, customerId, transactionId: randomUUID(), storeId: taipei, occurredAt: clock.now() });
+      clock.set(new Date('2026-03-10T12:50:00Z')); // 20:50 in Taipei, 16:50 in Dubai
+      expect(await sendDueSurveys(deps, () => Promise.resolve('later'))).toMatchObject({ deferred: 1 });
+      expect((await responses())[0]?.dueAt).toEqual(new Date('2026-03-11T01:00:00Z')); // 09:00 Taipei
+    });
+
     it('retries a failed send after the lease, never twice at once', async () => {
       const c = await surveyable();
       await buy(c, clock.now());

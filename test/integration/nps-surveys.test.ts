@@ -46,6 +46,8 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
   let keys: { brand: string; mall: string; taipei: string };
   let posts: string[];
   let pushed: Array<{ channel: ChannelName; chatId: string; reply: Reply }>;
+  /** The options of each push, in order (the survey sender asks for no re-engagement template). */
+  let pushOptions: Array<{ template?: boolean } | undefined>;
   let pushResult: PushResult;
   let sender: SendSurvey;
 
@@ -62,6 +64,7 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
     await handle.db.insert(schema.surveys).values({ brandId, kind: 'post_purchase', delayMinutes: 120, sendFrom: '09:00', sendUntil: '21:00', minDaysBetween: 30, reviewUrl: REVIEW_URL });
     posts = [];
     pushed = [];
+    pushOptions = [];
     pushResult = { status: 'sent', platformMessageId: 'p-1' };
     const teamChat: TeamChat = {
       post: (text) => {
@@ -73,9 +76,11 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
     sender = createSurveySender({
       ...deps,
       brandId,
-      pusher: (target, reply) => {
+      // Like the channels' push: outside WhatsApp's window, a template only when the caller allows one.
+      pusher: (target, reply, opts) => {
         pushed.push({ ...target, reply });
-        return Promise.resolve(pushResult);
+        pushOptions.push(opts);
+        return Promise.resolve(pushResult.status === 'window_closed' ? { status: 'window_closed', template: pushResult.template && opts?.template !== false } : pushResult);
       },
     });
     server = await buildServer({ logger: pino({ level: 'silent' }), deps, brandId, sink: bot, readiness: [], plugins: [posApiPlugin({ deps, brandId })] });
@@ -216,12 +221,93 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
     expect(ticket).toMatchObject({ source: 'nps', description: 'NPS 2/10 (no reason given)', storeId: mallId });
     await eventually(() => expect(posts).toContain(`Detractor 2/10 at Dubai Mall: ticket #${ticket!.id} (normal priority)`));
 
-    // Words that are no score: asked once, then the bot carries on as usual.
+    // Words that are no score: the bot carries on as usual, and the question still waits for a score.
     const words = await surveyed('Sam Lee');
-    expect(await say(words.chat, 'great shop')).toMatch(/^Please answer with a whole number from 0 to 10/);
+    expect(await say(words.chat, 'great shop')).not.toMatch(/0 to 10/);
     expect(await say(words.chat, 'cool')).not.toMatch(/0 to 10/);
-    expect(await stateOf(words.chat)).not.toHaveProperty('survey');
+    expect(await stateOf(words.chat)).toHaveProperty('survey');
     expect(await responseOf(words.customerId)).toMatchObject({ status: 'sent', score: null });
+    expect(await say(words.chat, "I'd say 8")).toMatch(/main reason/);
+    expect(await responseOf(words.customerId)).toMatchObject({ status: 'answered', score: 8 });
+  });
+
+  it('takes a typed answer as a score only when the whole message is one; anything else is routed as usual', async () => {
+    const m = await surveyed();
+    // A number inside a sentence is no score, and no reason to ask the survey again.
+    for (const text of ['got 2 bottles broken', 'order 884201', 'I have a problem']) {
+      const reply = await say(m.chat, text);
+      expect(reply, text).not.toMatch(/0 to 10|main reason/);
+      expect(await responseOf(m.customerId), text).toMatchObject({ status: 'sent', score: null });
+      expect(await handle.db.select().from(schema.tickets), text).toEqual([]);
+      // "I have a problem" opened the ticket form; left for the next text.
+      await send(m.chat, { payload: 'form:cancel' });
+    }
+    expect(await stateOf(m.chat)).toMatchObject({ survey: { responseId: m.responseId } });
+    // Score-like, whatever the script or the few words around it.
+    expect(await say(m.chat, '8 out of 10')).toMatch(/main reason/);
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'answered', score: 8 });
+
+    for (const [typed, score, name] of [['十分', 10, 'Mei Lin'], ['عشرة', 10, 'Nour Aziz'], ['I would give you a 9', 9, 'Sam Lee'], ['8/10', 8, 'Rami Said']] as const) {
+      const one = await surveyed(name);
+      // (Answered in the language the customer wrote in.)
+      expect(await say(one.chat, typed), typed).toMatch(/main reason|主要原因|السبب/);
+      expect(await responseOf(one.customerId), typed).toMatchObject({ status: 'answered', score });
+    }
+  });
+
+  it('leaves a typed message to an open form; a button still answers the survey', async () => {
+    const m = await surveyed();
+    // "I have a problem" opens the ticket form (the survey still waits).
+    expect(await say(m.chat, 'I have a problem')).toMatch(/What is it about\?/);
+    expect(await press(m.chat, 'form:category:points')).toMatch(/order or receipt number/);
+    expect(await press(m.chat, 'form:skip')).toMatch(/Please describe what happened/);
+    // "8" answers the form's question (the description: too short), not the survey.
+    expect(await say(m.chat, '8')).toMatch(/tell me a little more/);
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'sent', score: null });
+    expect(await say(m.chat, 'My points from yesterday are missing')).toMatch(/Your ticket number is/);
+    // The form is done: the survey question still waits, and a score is read again.
+    expect(await say(m.chat, '9')).toMatch(/main reason/);
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'answered', score: 9 });
+
+    const pressed = await surveyed('Huda Karim');
+    await say(pressed.chat, 'I have a problem');
+    expect(await press(pressed.chat, `nps:${pressed.responseId}:7`)).toMatch(/main reason/);
+    expect(await responseOf(pressed.customerId)).toMatchObject({ status: 'answered', score: 7 });
+  });
+
+  it('forgets a survey nobody answered within its window: a later message is not read against it', async () => {
+    const m = await surveyed();
+    clock.advance(8 * DAY);
+    expect(await say(m.chat, 'got 2 bottles broken')).not.toMatch(/survey has closed|main reason|0 to 10/);
+    expect(await stateOf(m.chat)).not.toHaveProperty('survey');
+    expect(await responseOf(m.customerId)).toMatchObject({ score: null, reason: null });
+    expect(await handle.db.select().from(schema.tickets).where(eq(schema.tickets.source, 'nps'))).toEqual([]);
+  });
+
+  it('never takes a clear request for the reason: a person asked for is handed over, the score stays', async () => {
+    const m = await surveyed();
+    expect(await say(m.chat, '3')).toMatch(/main reason/);
+    const handed = await say(m.chat, 'I want to talk to a person');
+    expect(handed).not.toMatch(/Thank you for telling us/);
+    const [conv] = await handle.db.select().from(schema.conversations).where(eq(schema.conversations.chatId, m.chat));
+    const [handoff] = await handle.db.select().from(schema.handoffs).where(eq(schema.handoffs.conversationId, conv!.id));
+    expect(handoff).toMatchObject({ reason: 'asked' });
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'answered', score: 3, reason: null });
+    expect(await stateOf(m.chat)).not.toHaveProperty('survey');
+    // The detractor's score still reaches the team (as when the reason is skipped).
+    const [ticket] = await handle.db.select().from(schema.tickets).where(eq(schema.tickets.source, 'nps'));
+    expect(ticket).toMatchObject({ description: 'NPS 3/10 (no reason given)' });
+
+    // STOP at the reason question: honoured, not stored as the reason.
+    const stop = await surveyed('Omar Said');
+    expect(await say(stop.chat, '9')).toMatch(/main reason/);
+    expect(await say(stop.chat, 'STOP')).not.toMatch(/review\?/);
+    expect(await responseOf(stop.customerId)).toMatchObject({ score: 9, reason: null });
+    // A promoter asking for help gets help; a detractor's complaint is their reason.
+    const help = await surveyed('Lina Saleh');
+    expect(await say(help.chat, '9')).toMatch(/main reason/);
+    expect(await say(help.chat, 'I want to complain')).toMatch(/What is it about\?/);
+    expect(await responseOf(help.customerId)).toMatchObject({ score: 9, reason: null });
   });
 
   it('thanks a late answer without recording it; a lone rating without a survey is still thanked', async () => {
@@ -258,7 +344,9 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
       .from(schema.messages)
       .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
       .where(and(eq(schema.conversations.chatId, closed.chat), eq(schema.messages.direction, 'out'), eq(schema.messages.text, surveyQuestion('en', 1).text)));
-    expect(failedQuestion).toEqual({ status: 'failed', error: 'WINDOW_CLOSED:TEMPLATE_SENT' });
+    // Pushed without a re-engagement template: nothing went out.
+    expect(pushOptions.at(-1)).toEqual({ template: false });
+    expect(failedQuestion).toEqual({ status: 'failed', error: 'WINDOW_CLOSED' });
 
     const flaky = await member('Rami Aziz');
     await api('POST', '/transactions', { body: sale(flaky.memberCode) });
@@ -270,6 +358,39 @@ describe.each(testDbKinds)('NPS surveys on %s', (kind) => {
     clock.advance(16 * 60_000);
     expect(await sendDueSurveys(deps, sender)).toMatchObject({ skipped: 1 });
     expect(await responseOf(flaky.customerId)).toMatchObject({ status: 'skipped' });
+  });
+
+  it('waits while the customer is with a person on another channel, checked again before the push; retried in waking hours', async () => {
+    const m = await member();
+    await api('POST', '/transactions', { body: sale(m.memberCode) });
+    clock.advance(2 * HOUR);
+    // The same customer talks with the team on Telegram (queued: the request stands).
+    const [telegram] = await handle.db.insert(schema.conversations).values({ brandId, channel: 'telegram', chatId: 'tg-5151', customerId: m.customerId }).returning();
+    const [handoff] = await handle.db
+      .insert(schema.handoffs)
+      .values({ brandId, conversationId: telegram!.id, customerId: m.customerId, reason: 'asked', status: 'queued', requestedAt: clock.now() })
+      .returning();
+    expect(await sendDueSurveys(deps, sender)).toEqual({ sent: 0, skipped: 0, deferred: 1, failed: 0 });
+    expect(pushed).toEqual([]);
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'scheduled' });
+    await handle.db.update(schema.handoffs).set({ status: 'assigned' }).where(eq(schema.handoffs.id, handoff!.id));
+    clock.advance(16 * 60_000);
+    expect(await sendDueSurveys(deps, sender)).toMatchObject({ sent: 0, deferred: 1 });
+
+    // Still with the team at 23:20 in Dubai, closed at 23:30: not asked at 23:35, but when the waking hours open, 09:00
+    // the next morning.
+    clock.set(new Date('2026-11-22T19:20:00Z'));
+    await handle.db.update(schema.surveyResponses).set({ dueAt: clock.now() }).where(eq(schema.surveyResponses.customerId, m.customerId));
+    expect(await sendDueSurveys(deps, sender)).toMatchObject({ deferred: 1 });
+    expect(await responseOf(m.customerId)).toMatchObject({ status: 'scheduled', dueAt: new Date('2026-11-23T05:00:00Z') });
+    clock.set(new Date('2026-11-22T19:30:00Z'));
+    await handle.db.update(schema.handoffs).set({ status: 'closed', closedAt: clock.now() }).where(eq(schema.handoffs.id, handoff!.id));
+    clock.set(new Date('2026-11-22T19:50:00Z'));
+    expect(await sendDueSurveys(deps, sender)).toMatchObject({ sent: 0, deferred: 0 });
+    clock.set(new Date('2026-11-23T05:00:00Z'));
+    expect(await sendDueSurveys(deps, sender)).toMatchObject({ sent: 1 });
+    expect(pushed).toHaveLength(1);
+    expect(pushOptions).toEqual([{ template: false }]);
   });
 
   it('surveys only recent sales with an amount and a member: recordTransaction and the API alike', async () => {

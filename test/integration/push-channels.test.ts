@@ -162,7 +162,7 @@ describe.each(testDbKinds)('pushes and team posts on %s', (kind) => {
     await wechatSays(openid, 'hello');
     const before = wechat.sentTo(openid).length;
     expect(await channel('wechat').push!(openid, csat)).toEqual({ status: 'sent' });
-    expect(wechat.sentTo(openid).slice(before).map((s) => s.content)).toEqual([`${csat.text}\n\n1. 1\n2. 2\n3. 3\n4. 4\n5. 5`]);
+    expect(wechat.sentTo(openid).slice(before).map((s) => s.content)).toEqual([`${csat.text}\n\n1 · 2 · 3 · 4 · 5`]);
     await wechatSays(openid, '4');
     const inbound = await t.app.db.db
       .select({ body: schema.messages.body })

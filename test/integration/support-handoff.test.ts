@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HandoffNotifier } from '../../bots/agent/desk-types.js';
 import { createCustomerBot } from '../../bots/customer/customer-bot.js';
 import type { InboundMessage, InboundSink, Reply, TeamChat } from '../../core/conversation/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
+import { changeStatus, createTicket } from '../../core/tickets/index.js';
 import { schema } from '../../db/index.js';
 import { createNlu } from '../../nlu/index.js';
 import { eventually } from '../helpers/eventually.js';
@@ -286,6 +287,38 @@ describe.each(testDbKinds)('handoff from the customer bot on %s', (kind) => {
     expect(await say(chat, 'talk to an agent')).toMatch(/You're already in the queue \(number 1\)/);
     expect(await handle.db.select({ n: count() }).from(schema.handoffs)).toEqual([{ n: 1 }]);
     await eventually(() => expect(requested).toHaveLength(1));
+  });
+
+  it('after a resolved conversation: the CSAT question takes only a rating, and a person asked for at the comment comes', async () => {
+    await agent('Sara');
+    const chat = randomUUID();
+    await say(chat, 'hi');
+    const conv = await conversation(chat);
+    const resolved = await createTicket(deps, { brandId, customerId: conv.customerId, conversationId: conv.id, category: 'conversation', description: 'Handoff', source: 'chat', actor: { type: 'agent', id: 'a1' } });
+    await changeStatus(deps, { brandId, ticketId: resolved.id, to: 'resolved', actor: { type: 'agent', id: 'a1' } });
+    // The CSAT question waiting, as the agent desk leaves it.
+    await handle.db
+      .update(schema.conversations)
+      .set({ state: sql`${schema.conversations.state} || ${JSON.stringify({ csat: { ticketId: resolved.id, askedAt: clock.now().toISOString() } })}::jsonb` })
+      .where(eq(schema.conversations.id, conv.id));
+    const csatOf = async () => (await handle.db.select().from(schema.tickets).where(eq(schema.tickets.id, resolved.id)))[0]!;
+
+    // A number in a sentence is no rating, nor a reason to ask again: the complaint is handled as usual.
+    const complaint = await say(chat, 'got 2 bottles broken');
+    expect(complaint).not.toMatch(/1 to 5|anything you would like to add/);
+    expect(await csatOf()).toMatchObject({ csatScore: null });
+    // The ticket form is open: a typed "4" is its answer, not the rating.
+    expect(complaint).toMatch(/What is it about\?/);
+    expect(await say(chat, '4')).not.toMatch(/anything you would like to add/);
+    expect(await csatOf()).toMatchObject({ csatScore: null });
+    await send(chat, { payload: 'form:cancel' });
+    expect((await conversation(chat)).state).toMatchObject({ csat: { ticketId: resolved.id } });
+
+    expect(await say(chat, '4')).toMatch(/anything you would like to add/);
+    expect(await say(chat, 'I want to talk to a person')).toMatch(/They'll answer here shortly/);
+    expect(await handoffOf(chat)).toMatchObject({ reason: 'asked', status: 'assigned' });
+    expect(await csatOf()).toMatchObject({ csatScore: 4, csatComment: null });
+    expect((await conversation(chat)).state).not.toHaveProperty('csat');
   });
 
   async function countMessages(conversationId: string, direction: 'in' | 'out'): Promise<number> {

@@ -1,16 +1,21 @@
 // Feedback the bot asked for: the CSAT rating after a person resolved a conversation (the agent desk sends the question,
 // `csatQuestion`, and sets `state.csat`), and the NPS survey after a purchase (the survey sender sends `surveyQuestion`
-// and sets `state.survey`). A button answers exactly; a typed number answers the latest question; then one optional
-// free-text follow-up (a comment, the reason). Anything else is asked again once, then the bot goes on as usual.
+// and sets `state.survey`). A button answers exactly; a typed answer counts only when the whole message reads as a
+// score ("8", "ten", "٨ من ١٠", "九分", "I'd say 8"), and answers the latest question; then one optional free-text
+// follow-up (a comment, the reason). A score-like answer out of range is asked again; any other message goes to the
+// usual routing and leaves the question waiting (until its window closes), so "order 884201" or "got 2 bottles broken"
+// is never taken for a score. An open form gets typed messages first; a clear request ("I want to talk to a person",
+// STOP, a command or a button) is never taken as the comment or reason.
 import { and, eq } from 'drizzle-orm';
 import { LANGUAGES, type Language, type Reply } from '../../../core/conversation/index.js';
-import { findGiftCardCode } from '../../../core/gift-cards/index.js';
 import { ANSWER_WINDOW_DAYS, attachTicket, parseScore, recordReason, recordScore, type RecordScoreResult } from '../../../core/surveys/index.js';
 import { createTicket, recordCsat, recordCsatComment } from '../../../core/tickets/index.js';
 import { schema } from '../../../db/index.js';
-import { extractNumbers, normalizeText, toLatinDigits } from '../../../nlu/index.js';
+import { extractNumbers, normalizeText } from '../../../nlu/index.js';
+import { findNumbers } from '../../../nlu/entities/numbers.js';
 import { catalogs, directionOf } from '../i18n/index.js';
 import { menuReply, say, type TurnContext, type Understood } from '../turn-context.js';
+import { marketingKeyword } from './contact.js';
 import { alertTeam, storeNameEn } from './tickets.js';
 
 /** Button payloads of the CSAT question: `csat:<ticketId>:<1-5>`; `csat:skip` skips the comment. */
@@ -24,10 +29,14 @@ const DAY = 24 * HOUR;
 export const CSAT_VALID_DAYS = 7;
 // The comment or reason question is one message's worth of attention: a day later the next message is not an answer.
 const FOLLOW_UP_MS = DAY;
-// Intents that read as "still talking about the rating" rather than a new request: these get the question again.
-const NOT_A_REQUEST = new Set(['none', 'nps_answer', 'thanks', 'affirm', 'deny', 'greeting', 'goodbye']);
-// How sure the classifier must be that a non-answer is another request before the question is dropped at once.
-const OTHER_REQUEST_CONFIDENCE = 0.5;
+// Requests that are never a comment or a reason, however they are worded: the follow-up question is dropped and the
+// message routed as usual. ('support' only where the reason opens no ticket of its own: a detractor's complaint is the
+// reason, and becomes a ticket anyway.)
+const REQUEST_INTENTS = new Set(['human', 'support', 'unsubscribe', 'data_export', 'data_delete']);
+// How sure the classifier must be that a follow-up answer is one of those requests.
+const REQUEST_CONFIDENCE = 0.6;
+// The CSAT scale's words ("4/5", "4 out of 5", "5 stars", "四顆星"), taken out before the rating is read.
+const CSAT_SCALE = /\/\s*5\b|out of (?:5|five)|\bstars?\b|نجوم|نجمات|نجمه|顆星|星|分/gu;
 
 /** The CSAT question in `lang`, with buttons 1–5 for the ticket (the agent desk sends it after resolving). */
 export function csatQuestion(lang: Language, ticketId: number): Reply {
@@ -57,8 +66,13 @@ export async function answerFeedback(ctx: TurnContext, understood: Understood): 
   const payload = ctx.msg.payload;
   if (payload?.startsWith(CSAT_PAYLOAD)) return csatButton(ctx, payload.slice(CSAT_PAYLOAD.length));
   if (payload?.startsWith(NPS_PAYLOAD)) return npsButton(ctx, payload.slice(NPS_PAYLOAD.length));
-  forgetStale(ctx);
+  const staleSurvey = forgetStale(ctx);
   const { csat, survey } = ctx.state;
+  // A score typed just after the survey's window closed: thanked as late (and the survey marked expired). Only this
+  // once: the question is gone from the state, so later messages are not read against it.
+  if (staleSurvey && !csat && payload === undefined && !ctx.state.form && ctx.text && !ctx.text.startsWith('/') && isScoreLike(ctx.text)) {
+    return recordSurveyScore(ctx, await recordScore(ctx.deps, { brandId: ctx.brand.id, customerId: ctx.customer.id, score: ctx.text, at: ctx.deps.clock.now() }));
+  }
   if (!csat && !survey) return null;
   // Another button or a command is a new request: a follow-up question left open is dropped (a detractor still gets
   // the team's attention), a score question stays for a typed answer later.
@@ -68,22 +82,29 @@ export async function answerFeedback(ctx: TurnContext, understood: Understood): 
     return null;
   }
   if (!ctx.text) return null;
-  // A gift card code is a gift card question, never a rating (its digits would read as numbers).
-  if (!csat?.scoredAt && !survey?.scoredAt && findGiftCardCode(ctx.text)) return null;
   // The latest question asked gets the answer.
   const csatAt = csat ? Date.parse(csat.scoredAt ?? csat.askedAt) : -Infinity;
   const surveyAt = survey ? Date.parse(survey.scoredAt ?? survey.askedAt) : -Infinity;
-  if (csat && csatAt >= surveyAt) return csat.scoredAt ? csatComment(ctx, csat.ticketId) : typedCsat(ctx, understood);
-  if (survey) return survey.scoredAt ? surveyReason(ctx) : typedSurvey(ctx, understood);
+  if (csat && csatAt >= surveyAt) return csat.scoredAt ? csatComment(ctx, csat.ticketId, understood) : typedCsat(ctx);
+  if (survey) return survey.scoredAt ? surveyReason(ctx, understood) : typedSurvey(ctx);
   return null;
 }
 
-function forgetStale(ctx: TurnContext): void {
+/**
+ * Drops questions past their time: a CSAT question after CSAT_VALID_DAYS, an unanswered survey after
+ * ANSWER_WINDOW_DAYS (its buttons still get the polite "closed"), a comment or reason question after a day. True when
+ * an unanswered survey was dropped now.
+ */
+function forgetStale(ctx: TurnContext): boolean {
   const now = ctx.deps.clock.now().getTime();
   const { csat, survey } = ctx.state;
   if (csat && (csat.scoredAt ? now - Date.parse(csat.scoredAt) > FOLLOW_UP_MS : now - Date.parse(csat.askedAt) > CSAT_VALID_DAYS * DAY)) delete ctx.state.csat;
-  // A survey question past its window stays until answered: the answer then gets a polite "closed" (recordScore decides).
-  if (survey?.scoredAt && now - Date.parse(survey.scoredAt) > FOLLOW_UP_MS) delete ctx.state.survey;
+  if (!survey) return false;
+  if (survey.scoredAt ? now - Date.parse(survey.scoredAt) > FOLLOW_UP_MS : now - Date.parse(survey.askedAt) > ANSWER_WINDOW_DAYS * DAY) {
+    delete ctx.state.survey;
+    return !survey.scoredAt;
+  }
+  return false;
 }
 
 // ---- CSAT ----
@@ -114,19 +135,15 @@ async function csatButton(ctx: TurnContext, rest: string): Promise<Reply[]> {
   return [menuReply(ctx, ctx.t.csat.alreadyNoted)];
 }
 
-async function typedCsat(ctx: TurnContext, understood: Understood): Promise<Reply[] | null> {
+async function typedCsat(ctx: TurnContext): Promise<Reply[] | null> {
   const pending = ctx.state.csat!;
-  if (isExactRequest(understood)) {
-    delete ctx.state.csat;
-    return null;
-  }
-  const rating = readNumber(ctx.text, /\/\s*5\b|out of (?:5|five)|\bstars?\b|نجوم|نجمات|نجمه|顆星|星|分/gu);
-  if (rating !== null && Number.isInteger(rating) && rating >= 1 && rating <= 5) return recordCsatScore(ctx, pending.ticketId, rating);
-  // Not a rating: an open form gets it; a clear other request is answered; otherwise asked once more.
-  if (rating === null && (ctx.state.form || isOtherRequest(understood))) {
-    if (!ctx.state.form) delete ctx.state.csat;
-    return null;
-  }
+  // An open form gets typed messages; anything but a score goes to the usual routing. The question stays for a
+  // button or a typed rating later (until CSAT_VALID_DAYS).
+  if (ctx.state.form || !isScoreLike(ctx.text)) return null;
+  const numbers = extractNumbers(normalizeText(ctx.text).replace(CSAT_SCALE, ' '));
+  const rating = numbers.length === 1 ? numbers[0]! : NaN;
+  if (Number.isInteger(rating) && rating >= 1 && rating <= 5) return recordCsatScore(ctx, pending.ticketId, rating);
+  // A score out of range ("6", "ten"): asked once more, then the question is dropped.
   if (pending.retried) {
     delete ctx.state.csat;
     return null;
@@ -146,8 +163,10 @@ async function recordCsatScore(ctx: TurnContext, ticketId: number, score: number
   return [say(ctx, ctx.t.csat.askComment, { buttons: [{ label: ctx.t.buttons.skip, payload: `${CSAT_PAYLOAD}skip` }] })];
 }
 
-async function csatComment(ctx: TurnContext, ticketId: number): Promise<Reply[]> {
+async function csatComment(ctx: TurnContext, ticketId: number, understood: Understood): Promise<Reply[] | null> {
   delete ctx.state.csat;
+  // A clear request is answered as such; the rating stays, without a comment.
+  if (!isSkip(ctx) && isClearRequest(ctx, understood, { support: true })) return null;
   if (!isSkip(ctx)) await recordCsatComment(ctx.deps, { brandId: ctx.brand.id, ticketId, comment: ctx.text });
   return [menuReply(ctx, ctx.t.csat.thanks)];
 }
@@ -173,31 +192,16 @@ async function npsButton(ctx: TurnContext, rest: string): Promise<Reply[]> {
   return recordSurveyScore(ctx, await recordScore(ctx.deps, { brandId: ctx.brand.id, customerId: ctx.customer.id, score: Number(m[2]), at: ctx.deps.clock.now() }));
 }
 
-async function typedSurvey(ctx: TurnContext, understood: Understood): Promise<Reply[] | null> {
+async function typedSurvey(ctx: TurnContext): Promise<Reply[] | null> {
   const pending = ctx.state.survey!;
-  if (isExactRequest(understood)) {
-    delete ctx.state.survey;
-    return null;
-  }
-  const looksLikeAnswer = answerShaped(ctx.text);
-  const parsed = looksLikeAnswer ? parseScore(ctx.text) : ({ status: 'invalid_score', reason: 'not_a_number' } as const);
+  // An open form gets typed messages; anything but a score goes to the usual routing. The question stays for a
+  // button or a typed score later (until ANSWER_WINDOW_DAYS).
+  if (ctx.state.form || !isScoreLike(ctx.text)) return null;
+  const parsed = parseScore(ctx.text);
   if (parsed.status === 'ok') {
     return recordSurveyScore(ctx, await recordScore(ctx.deps, { brandId: ctx.brand.id, customerId: ctx.customer.id, score: parsed.score, at: ctx.deps.clock.now() }));
   }
-  const expired = ctx.deps.clock.now().getTime() - Date.parse(pending.askedAt) > ANSWER_WINDOW_DAYS * DAY;
-  if (parsed.reason === 'not_a_number' && (expired || ctx.state.form || isOtherRequest(understood))) {
-    if (!ctx.state.form) delete ctx.state.survey;
-    return null;
-  }
-  // "11", "-1", "7.5" are answers out of range: asked again with the buttons, as often as that happens. Words that are
-  // not a number are asked about once.
-  if (parsed.reason === 'not_a_number') {
-    if (pending.retried) {
-      delete ctx.state.survey;
-      return null;
-    }
-    pending.retried = true;
-  }
+  // "11", "-1", "7.5", "7 or 8": a score, but not one we can record: asked again with the buttons.
   const question = surveyQuestion(ctx.lang, pending.responseId);
   return [{ ...question, text: `${ctx.t.nps.invalid}\n${question.text}` }];
 }
@@ -233,9 +237,16 @@ function late(ctx: TurnContext): Reply[] {
   return [menuReply(ctx, ctx.t.nps.late)];
 }
 
-/** The reason for the score (free text, or skip). */
-async function surveyReason(ctx: TurnContext): Promise<Reply[]> {
-  return closeReason(ctx, isSkip(ctx) ? null : ctx.text);
+/** The reason for the score (free text, or skip). A clear request ends the question without a reason, and is routed. */
+async function surveyReason(ctx: TurnContext, understood: Understood): Promise<Reply[] | null> {
+  if (isSkip(ctx)) return closeReason(ctx, null);
+  // A detractor's complaint is their reason (it opens a ticket); others asking for support are routed to it.
+  const detractor = (ctx.state.survey?.score ?? 10) <= 6;
+  if (isClearRequest(ctx, understood, { support: !detractor })) {
+    await closeReason(ctx, null);
+    return null;
+  }
+  return closeReason(ctx, ctx.text);
 }
 
 /**
@@ -288,30 +299,53 @@ function isSkip(ctx: TurnContext): boolean {
   return ctx.t.skipWords.includes(ctx.text.toLocaleLowerCase()) || ctx.text.toLocaleLowerCase() === ctx.t.buttons.skip.toLocaleLowerCase();
 }
 
-/** A request read by exact words ("ticket 12", "link", STOP): never an answer, even with a number in it. */
-function isExactRequest(understood: Understood): boolean {
-  return understood.confidence >= 1 && !NOT_A_REQUEST.has(understood.intent);
+/**
+ * Whether a follow-up answer is a clear request rather than a comment or reason: STOP or START, or the classifier sure
+ * (≥ REQUEST_CONFIDENCE) of a request for a person, support (when `support`), unsubscribing, or their data. Buttons
+ * and commands never get here (answerFeedback routes them first).
+ */
+function isClearRequest(ctx: TurnContext, understood: Understood, opts: { support: boolean }): boolean {
+  if (marketingKeyword(ctx.text)) return true;
+  const read = [understood, ctx.nlu.classify(ctx.text)];
+  return read.some((r) => REQUEST_INTENTS.has(r.intent) && r.confidence >= REQUEST_CONFIDENCE && (opts.support || r.intent !== 'support'));
 }
 
-function isOtherRequest(understood: Understood): boolean {
-  return !NOT_A_REQUEST.has(understood.intent) && understood.confidence >= OTHER_REQUEST_CONFIDENCE;
-}
+// Words that may stand around the number of an answer without making the message about something else: "I'd say 8",
+// "8 out of 10", "5 stars", "7 or 8", "٨ من ١٠", "我給九分". Anything else ("got 2 bottles broken", "order 884201") makes
+// the message something other than a score.
+const SCORE_FILLER = new Set([
+  'i', 'id', 'ill', 'im', 'would', 'say', 'give', 'gave', 'giving', 'rate', 'it', 'its', 'you', 'u', 'us', 'a', 'an', 'my',
+  'score', 'rating', 'is', 'maybe', 'probably', 'about', 'around', 'like', 'solid', 'definitely', 'honestly', 'hmm',
+  'um', 'ok', 'okay', 'well', 'so', 'just', 'out', 'of', 'or', 'and', 'between', 'points', 'point', 'stars', 'star',
+  'please', 'pls', 'from', 'me', 'for', 'sure', 'yes',
+  'من', 'او', 'و', 'اعطي', 'اعطيك', 'اعطيكم', 'تقييمي', 'درجه', 'نجوم', 'نجمات', 'نجمه', 'تقريبا', 'يمكن',
+]);
+// Single characters doing the same in Chinese (written without spaces): 分 (points), 給/打 (give), 顆星 (stars), 滿 (full
+// marks), 我 (I), 吧, 大概 (about), 或 (or).
+const SCORE_FILLER_CHARS = /[分給给打顆颗星滿满我吧大概或嗯]/gu;
+// Bigger numbers are an order, a member or a phone number, a price: never a score.
+const MAX_SCORE_LIKE = 100;
 
 /**
- * Whether a text is shaped like an answer to "pick a number": written with digits, at most two words ("four", "九分",
- * "ten please"), or a number word at the end ("I would say nine"). "one more thing" is not an answer of 1.
+ * Whether the whole message reads as a score: one or a few numbers (any script, words or numerals) with at most a few
+ * filler words around them, all of them 100 or less. "8", "ten", "٨ من ١٠", "十分", "I'd say 8", "11", "7.5" are;
+ * "got 2 bottles broken", "order 884201", "I have a problem" are not.
  */
-function answerShaped(text: string): boolean {
-  const normalized = normalizeText(toLatinDigits(text)).replace(/[\s!.。！?？؟،,]+$/u, '');
-  const words = normalized.split(/\s+/).filter(Boolean);
-  if (/\d/.test(normalized)) return words.length <= 6;
-  if (words.length <= 2) return true;
-  return words.length <= 5 && extractNumbers(words.at(-1)!).length === 1;
-}
-
-/** The one number of an answer-shaped text once scale words (`scale`) are taken out; null when there is none or several. */
-function readNumber(text: string, scale: RegExp): number | null {
-  if (!answerShaped(text)) return null;
-  const numbers = extractNumbers(normalizeText(toLatinDigits(text)).replace(scale, ' '));
-  return numbers.length === 1 ? numbers[0]! : numbers.length > 1 ? NaN : null;
+export function isScoreLike(text: string): boolean {
+  const normalized = normalizeText(text).replace(/\u066B/g, '.').replace(/\u066C/g, ',');
+  const numbers = findNumbers(normalized);
+  if (numbers.length === 0 || numbers.length > 3 || numbers.some((n) => Math.abs(n.value) > MAX_SCORE_LIKE)) return false;
+  let rest = '';
+  let at = 0;
+  for (const n of numbers) {
+    rest += `${normalized.slice(at, n.start)} `;
+    at = n.end;
+  }
+  rest += normalized.slice(at);
+  const words = rest
+    .replace(/[’']/gu, '')
+    .replace(SCORE_FILLER_CHARS, ' ')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return words.length <= 6 && words.every((w) => SCORE_FILLER.has(w));
 }
