@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { and, asc, count, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { audit } from '../../core/audit/index.js';
-import { markDelivery, type ChannelName, type CustomerPusher, type Language, type PushOptions, type PushResult, type Reply, type TeamChat, type TeamPost } from '../../core/conversation/index.js';
+import { deliverPush, mergeConversationState, storePush, type ChannelName, type CustomerPusher, type Language, type PushOptions, type PushResult, type Reply, type TeamChat, type TeamPost } from '../../core/conversation/index.js';
 import { handBack, handBackIdle, openHandoff, takeHandoff, type Handoff } from '../../core/handoff/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { changeStatus, createTicket, recordFirstResponse } from '../../core/tickets/index.js';
@@ -110,8 +110,9 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
   };
 
   /**
-   * Stores a message to the customer as an outbound message of the conversation, then sends it and records the
-   * outcome. `clientRef` makes it idempotent: a second call with the same reference stores and sends nothing.
+   * Stores a message to the customer as an outbound message of the conversation (core/conversation's storePush; with
+   * `clientRef`, a second call stores and sends nothing), and returns how to send it once the caller's transaction
+   * committed.
    */
   const sendToCustomer = async (
     db: Db,
@@ -120,35 +121,11 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
     author: Author,
     clientRef?: string,
   ): Promise<{ messageId: string; duplicate: boolean; deliver: (opts?: PushOptions) => Promise<PushResult> }> => {
-    const body = { ...reply, author, ...(clientRef ? { clientRef } : {}) };
-    const [row] = await db
-      .insert(schema.messages)
-      .values({ brandId, conversationId: conversation.id, channel: conversation.channel, direction: 'out', text: reply.text, body, status: 'pending', createdAt: deps.clock.now() })
-      .onConflictDoNothing()
-      .returning({ id: schema.messages.id });
-    if (!row) {
-      const [existing] = await db
-        .select({ id: schema.messages.id })
-        .from(schema.messages)
-        .where(and(eq(schema.messages.conversationId, conversation.id), eq(schema.messages.direction, 'out'), sql`${schema.messages.body} ->> 'clientRef' = ${clientRef ?? ''}`));
-      return { messageId: existing!.id, duplicate: true, deliver: () => Promise.resolve({ status: 'sent' }) };
-    }
-    const deliver = async (opts?: PushOptions): Promise<PushResult> => {
-      let result: PushResult;
-      try {
-        result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply, opts);
-      } catch (err) {
-        log.warn({ conversationId: conversation.id, reason: err instanceof Error ? err.name : 'unknown' }, 'push to customer threw');
-        result = { status: 'failed', code: 'UNKNOWN' };
-      }
-      const outcome =
-        result.status === 'sent'
-          ? { platformMessageId: result.platformMessageId ?? row.id }
-          : { error: result.status === 'window_closed' ? `WINDOW_CLOSED${result.template ? ':TEMPLATE_SENT' : ''}` : result.code };
-      await markDelivery(deps, row.id, outcome);
-      return result;
-    };
-    return { messageId: row.id, duplicate: false, deliver };
+    const target = { ...conversation, brandId };
+    const stored = await storePush(db, { conversation: target, reply, extra: { author }, ...(clientRef ? { clientRef } : {}), at: deps.clock.now() });
+    const deliver = (options?: PushOptions) =>
+      stored.duplicate ? Promise.resolve<PushResult>({ status: 'sent' }) : deliverPush(deps, deps.pusher, { conversation: target, messageId: stored.messageId, reply, ...(options ? { options } : {}) });
+    return { ...stored, deliver };
   };
 
   /**
@@ -470,10 +447,7 @@ export function createAgentDesk(deps: AgentDeskDeps): AgentDesk {
       // The bot reads the answer (the buttons, or a typed 1–5 while `state.csat` is set: bots/customer), so the state
       // is set only once the question reached the customer: a rating they never saw cannot be read into a later "3".
       if (deps.csatQuestion && (await notifyCustomer(handoff, conversation, deps.csatQuestion(lang, ticketId)))) {
-        await deps.db
-          .update(schema.conversations)
-          .set({ state: sql`${schema.conversations.state} || ${JSON.stringify({ csat: { ticketId, askedAt: deps.clock.now().toISOString() } })}::jsonb` })
-          .where(eq(schema.conversations.id, conversation.id));
+        await mergeConversationState(deps, conversation.id, { csat: { ticketId, askedAt: deps.clock.now().toISOString() } });
       }
       return { status: 'resolved', ticketId };
     },

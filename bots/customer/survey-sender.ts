@@ -1,8 +1,8 @@
 // Sends a due NPS survey (core/surveys' job hands it over) to the customer's chat: the question in the conversation's
 // language, stored as an outbound message of that conversation (so the history and the agents see it), pushed on the
 // chat's channel, and, once it went out, `state.survey` set on the conversation so the bot reads the answer.
-import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { LANGUAGES, markDelivery, type ChannelName, type CustomerPusher, type Language, type PushResult } from '../../core/conversation/index.js';
+import { and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { LANGUAGES, deliverPush, mergeConversationState, storePush, type CustomerPusher, type Language } from '../../core/conversation/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import type { SendSurvey, SurveyToSend } from '../../core/surveys/index.js';
 import { schema } from '../../db/index.js';
@@ -33,7 +33,6 @@ const FOR_GOOD = new Set(['BLOCKED_BY_USER', 'INVALID_RECIPIENT']);
  * - any other failure throws (retried after the lease). The attempt stays in the history as a failed message.
  */
 export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
-  const log = deps.log.child({ component: 'survey-sender' });
   return async (due) => {
     if (due.brandId !== deps.brandId) return 'later';
     const conversation = await surveyConversation(deps, due);
@@ -44,36 +43,14 @@ export function createSurveySender(deps: SurveySenderDeps): SendSurvey {
     const reply = surveyQuestion(lang, due.id);
     // Again just before it goes out: a handoff requested meanwhile (on any chat) wins.
     if (await withAPerson(deps, due)) return 'later';
-    const [row] = await deps.db
-      .insert(schema.messages)
-      .values({
-        brandId: deps.brandId,
-        conversationId: conversation.id,
-        channel: conversation.channel,
-        direction: 'out',
-        text: reply.text,
-        body: { ...reply, author: { type: 'system' }, survey: { responseId: due.id } },
-        status: 'pending',
-        createdAt: deps.clock.now(),
-      })
-      .returning({ id: schema.messages.id });
-    let result: PushResult;
-    try {
-      result = await deps.pusher({ channel: conversation.channel as ChannelName, chatId: conversation.chatId }, reply, { template: false });
-    } catch (err) {
-      log.warn({ surveyResponseId: due.id, reason: err instanceof Error ? err.name : 'unknown' }, 'survey push threw');
-      result = { status: 'failed', code: 'UNKNOWN' };
-    }
-    await markDelivery(deps, row!.id, result.status === 'sent' ? { platformMessageId: result.platformMessageId ?? row!.id } : { error: result.status === 'window_closed' ? `WINDOW_CLOSED${result.template ? ':TEMPLATE_SENT' : ''}` : result.code });
+    const { messageId } = await storePush(deps.db, { conversation, reply, extra: { author: { type: 'system' }, survey: { responseId: due.id } }, at: deps.clock.now() });
+    // Never the paid WhatsApp template: a survey is not worth inviting the customer back for.
+    const result = await deliverPush(deps, deps.pusher, { conversation, messageId, reply, options: { template: false } });
     switch (result.status) {
       case 'sent': {
         // One atomic merge into the state (never read-modify-write): a turn of this chat running now keeps its own
         // changes, and the answer finds `survey` whichever commits first.
-        const survey = { responseId: due.id, askedAt: deps.clock.now().toISOString() };
-        await deps.db
-          .update(schema.conversations)
-          .set({ state: sql`${schema.conversations.state} || ${JSON.stringify({ survey })}::jsonb` })
-          .where(eq(schema.conversations.id, conversation.id));
+        await mergeConversationState(deps, conversation.id, { survey: { responseId: due.id, askedAt: deps.clock.now().toISOString() } });
         return 'sent';
       }
       case 'window_closed':

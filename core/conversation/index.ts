@@ -14,3 +14,5 @@ export {
   conversationHistory,
 } from './conversation-store.js';
 export type { Conversation, HistoryItem } from './conversation-store.js';
+export { storePush, deliverPush, mergeConversationState } from './push.js';
+export type { PushTarget } from './push.js';
