@@ -89,6 +89,8 @@ export const customers = pgTable(
     language: text('language'),
     /** Set when this profile was merged into another (linking two channels): the other one is the customer now. */
     mergedIntoId: uuid('merged_into_id'),
+    /** Free labels staff give customers (e.g. 'vip-event-2026'), usable in segments. */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -817,6 +819,310 @@ export const surveyResponses = pgTable(
     index('survey_responses_customer').on(t.customerId, t.createdAt),
     check('survey_responses_score', sql`${t.score} is null or ${t.score} between 0 and 10`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Staff, segments and campaigns (issue #7).
+
+/** Staff roles: what each may do is decided in core/staff (permissions), never here. */
+export const STAFF_ROLES = ['admin', 'marketing_manager', 'store_manager', 'customer_service', 'data_analyst', 'franchise_owner'] as const;
+
+/** A member of the brand's staff who works in the team chat or the console. */
+export const staffMembers = pgTable(
+  'staff_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    /** The stores a store manager or franchise owner sees; empty for brand-wide roles. */
+    storeIds: jsonb('store_ids').$type<string[]>().notNull().default([]),
+    /** The language the staff bot answers this person in ('en' | 'ar' | 'zh'). */
+    language: text('language').notNull().default('en'),
+    /** The console account of this person, so the console's command box acts as them. */
+    agentId: uuid('agent_id').references(() => agents.id),
+    /** Set when the role was revoked: from then on every command is refused (also mid-campaign). */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('staff_members_brand').on(t.brandId),
+    uniqueIndex('staff_members_agent').on(t.agentId).where(sql`${t.agentId} is not null`),
+    check('staff_members_role', sql`${t.role} in ('admin', 'marketing_manager', 'store_manager', 'customer_service', 'data_analyst', 'franchise_owner')`),
+  ],
+);
+
+/** How a staff member is known in a team workspace (Telegram user id, LINE user id). */
+export const staffIdentities = pgTable(
+  'staff_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    staffId: uuid('staff_id').notNull().references(() => staffMembers.id),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('staff_identities_external').on(t.brandId, t.channel, t.externalId), index('staff_identities_staff').on(t.staffId)],
+);
+
+/** A one-time invite code (only its hash is kept) that makes whoever sends it a staff member with this role. */
+export const staffInvites = pgTable(
+  'staff_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    codeHash: text('code_hash').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    storeIds: jsonb('store_ids').$type<string[]>().notNull().default([]),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedByStaffId: uuid('used_by_staff_id').references(() => staffMembers.id),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('staff_invites_code').on(t.codeHash), check('staff_invites_role', sql`${t.role} in ('admin', 'marketing_manager', 'store_manager', 'customer_service', 'data_analyst', 'franchise_owner')`)],
+);
+
+/** A staff action waiting for "/confirm" (points adjustments, tier changes): what was asked, frozen. */
+export const staffConfirmations = pgTable(
+  'staff_confirmations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull(),
+    staffId: uuid('staff_id').notNull().references(() => staffMembers.id),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set once when confirmed or cancelled, so a repeated /confirm acts once. */
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_confirmations_staff').on(t.staffId, t.createdAt)],
+);
+
+/**
+ * One flat row per member with everything a segment can filter on, so counting a segment over a million members is
+ * one scan of one table. Kept up to date by triggers as accounts, purchases, consent, identities and survey answers
+ * change (migration 0017); favourite category/product, home store and RFM are recomputed by the segments job.
+ */
+export const memberFacts = pgTable(
+  'member_facts',
+  {
+    accountId: uuid('account_id').primaryKey().references(() => loyaltyAccounts.id),
+    brandId: text('brand_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    tierCode: text('tier_code').notNull(),
+    pointsBalance: integer('points_balance').notNull().default(0),
+    lifetimeSpendMinor: bigint('lifetime_spend_minor', { mode: 'number' }).notNull().default(0),
+    visits: integer('visits').notNull().default(0),
+    firstPurchaseAt: timestamp('first_purchase_at', { withTimezone: true }),
+    lastPurchaseAt: timestamp('last_purchase_at', { withTimezone: true }),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull(),
+    /** The store of the member's latest purchase until the job sets the one they visit most. */
+    homeStoreId: uuid('home_store_id'),
+    /** Every store they bought in. */
+    storeIds: uuid('store_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Channels they can be reached on (not marked unreachable). */
+    channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+    /** Channels where marketing consent is in force. */
+    marketingChannels: text('marketing_channels').array().notNull().default(sql`'{}'::text[]`),
+    language: text('language'),
+    birthdayMonth: integer('birthday_month'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** From the latest NPS answer: 'promoter' | 'passive' | 'detractor'. */
+    npsCategory: text('nps_category'),
+    favouriteCategory: text('favourite_category'),
+    favouriteProduct: text('favourite_product'),
+    /** RFM quintiles 1–5 (5 best) and the named segment, set by the RFM job. */
+    rfmR: integer('rfm_r'),
+    rfmF: integer('rfm_f'),
+    rfmM: integer('rfm_m'),
+    rfmSegment: text('rfm_segment'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('member_facts_brand_tier').on(t.brandId, t.tierCode),
+    index('member_facts_brand_last_purchase').on(t.brandId, t.lastPurchaseAt),
+    index('member_facts_customer').on(t.customerId),
+  ],
+);
+
+/** A named audience: an expression in the segment language (core/segments), evaluated when used. */
+export const segments = pgTable(
+  'segments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    /** As typed; unique per brand ignoring case. */
+    name: text('name').notNull(),
+    expression: text('expression').notNull(),
+    /** The creator's store scope when they had one: the segment never reaches beyond it. */
+    storeIds: jsonb('store_ids').$type<string[]>().notNull().default([]),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('segments_brand_name').on(t.brandId, sql`lower(${t.name})`)],
+);
+
+/** A campaign (or one period of an automation): audience, variants, channel, schedule, approval and progress. */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    name: text('name').notNull(),
+    /** 'campaign' (built by staff) | 'automation' (one period of an automation, e.g. birthday week 2026-W47). */
+    kind: text('kind').notNull().default('campaign'),
+    /** For automations: the automation and period, unique, so a re-run of the job makes no second campaign. */
+    automationKey: text('automation_key'),
+    /** 'draft' | 'pending_approval' | 'approved' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled'. */
+    status: text('status').notNull().default('draft'),
+    segmentId: uuid('segment_id').references(() => segments.id),
+    /** 'preferred' (each customer's preferred reachable channel) or one channel name. */
+    channel: text('channel').notNull().default('preferred'),
+    /** Approved WhatsApp template used outside the 24-hour window (none: such recipients are skipped). */
+    whatsappTemplate: text('whatsapp_template'),
+    holdoutPercent: integer('holdout_percent').notNull().default(0),
+    attributionDays: integer('attribution_days').notNull().default(7),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    /** The creator's store scope, frozen: the audience never reaches beyond it. */
+    storeIds: jsonb('store_ids').$type<string[]>().notNull().default([]),
+    createdBy: text('created_by').notNull(),
+    approvalRequestedAt: timestamp('approval_requested_at', { withTimezone: true }),
+    approvedBy: text('approved_by'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Set once the audience was expanded into send rows (all batches written). */
+    expandedAt: timestamp('expanded_at', { withTimezone: true }),
+    /** Where progress is reported: { channel, workspaceId }. */
+    reportTo: jsonb('report_to').$type<Record<string, string>>(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('campaigns_automation_key').on(t.brandId, t.automationKey).where(sql`${t.automationKey} is not null`),
+    index('campaigns_brand_status').on(t.brandId, t.status),
+    check('campaigns_kind', sql`${t.kind} in ('campaign', 'automation')`),
+    check(
+      'campaigns_status',
+      sql`${t.status} in ('draft', 'pending_approval', 'approved', 'scheduled', 'sending', 'paused', 'completed', 'cancelled')`,
+    ),
+    check('campaigns_holdout', sql`${t.holdoutPercent} between 0 and 50`),
+  ],
+);
+
+/** A message variant of a campaign (A, B, …): one text per language, with {variables}. */
+export const campaignVariants = pgTable(
+  'campaign_variants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id),
+    key: text('key').notNull(),
+    /** Share of the non-holdout audience, relative to the other variants' weights. */
+    weight: integer('weight').notNull().default(1),
+    content: jsonb('content').$type<LocalizedText>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('campaign_variants_key').on(t.campaignId, t.key), check('campaign_variants_weight', sql`${t.weight} between 1 and 100`)],
+);
+
+/**
+ * Exactly one row per recipient per campaign (the unique key is what makes a retried or restarted worker send once).
+ * Holdout members get a row too ('holdout'), so conversions can be compared against them.
+ */
+export const campaignSends = pgTable(
+  'campaign_sends',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id),
+    customerId: uuid('customer_id').notNull(),
+    batchNo: integer('batch_no').notNull(),
+    /** Variant key, or 'holdout'. */
+    variantKey: text('variant_key').notNull(),
+    /** 'pending' | 'held' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped' | 'holdout'. */
+    status: text('status').notNull().default('pending'),
+    /** Why it was not sent: 'no_consent' | 'unsubscribed' | 'frequency_cap' | 'with_agent' | 'unreachable' | 'blocked' | 'window_closed' | 'no_channel' | …. */
+    skipReason: text('skip_reason'),
+    channel: text('channel'),
+    /** Quiet hours: not before this time. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    platformMessageId: text('platform_message_id'),
+    error: text('error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
+    convertedAt: timestamp('converted_at', { withTimezone: true }),
+    conversionMinor: bigint('conversion_minor', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('campaign_sends_recipient').on(t.campaignId, t.customerId),
+    index('campaign_sends_batch').on(t.campaignId, t.batchNo, t.status),
+    // The weekly frequency cap counts a customer's sends across campaigns.
+    index('campaign_sends_customer_sent').on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),
+    index('campaign_sends_platform').on(t.platformMessageId).where(sql`${t.platformMessageId} is not null`),
+    check(
+      'campaign_sends_status',
+      sql`${t.status} in ('pending', 'held', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'holdout')`,
+    ),
+  ],
+);
+
+/** A link in a campaign's text; each recipient gets a tracked short link to it. */
+export const campaignLinks = pgTable(
+  'campaign_links',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id),
+    url: text('url').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('campaign_links_url').on(t.campaignId, t.url)],
+);
+
+/** Automations a brand runs (welcome, birthday, win-back, tier upgrade, points expiry, seasonal) and their settings. */
+export const automations = pgTable(
+  'automations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull().references(() => brands.id),
+    key: text('key').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Texts per language, days, reward code, … (validated by core/automations). */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique('automations_brand_key').on(t.brandId, t.key)],
+);
+
+/** Raw bytes (PGlite hands back a Uint8Array, node-postgres a Buffer). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** A file made for staff (segment export CSV, chart PNG), fetched once by a link that expires. */
+export const staffFiles = pgTable(
+  'staff_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brandId: text('brand_id').notNull(),
+    /** SHA-256 of the download token; the token itself is only in the link. */
+    tokenHash: text('token_hash').notNull(),
+    fileName: text('file_name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    content: bytea('content').notNull(),
+    staffId: uuid('staff_id').references(() => staffMembers.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('staff_files_token').on(t.tokenHash)],
 );
 
 /** Fixed-window counters for rate limits that must hold across processes (gift card code guesses). */

@@ -122,6 +122,11 @@ export type PushResult = { status: 'sent'; platformMessageId?: string } | { stat
  */
 export interface PushOptions {
   template?: boolean;
+  /**
+   * The same key for every try of one logical message (a campaign send's id): a platform that dedupes requests by key
+   * (LINE's X-Line-Retry-Key) then delivers it once even when a restarted worker sends it again.
+   */
+  idempotencyKey?: string;
 }
 
 /** Sends one reply to a customer's chat outside a turn, on the chat's own channel. */

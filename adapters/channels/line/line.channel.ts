@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { InboundSink, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
+import type { InboundSink, PushOptions, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { ChannelInstance } from '../channel-module.js';
 import type { LineConfig } from './line.config.js';
@@ -121,7 +121,7 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   };
 
-  const push = async (chatId: string, reply: Reply): Promise<PushResult> => {
+  const push = async (chatId: string, reply: Reply, pushOpts: PushOptions = {}): Promise<PushResult> => {
     let messages: LineMessage[];
     try {
       messages = renderLineReply(reply);
@@ -129,7 +129,7 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
       log.error({ reason: err instanceof Error ? err.message : 'non-error thrown' }, 'line push cannot be rendered');
       return { status: 'failed', code: 'UNKNOWN' };
     }
-    const result = await pushMessages(pushDeps, chatId, messages);
+    const result = await pushMessages(pushDeps, chatId, messages, pushOpts.idempotencyKey);
     if ('failure' in result) {
       const { failure } = result;
       log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs, sent: result.ids.length, parts: messages.length, reason: failure.message }, 'line push failed');

@@ -159,10 +159,13 @@ export async function pushMessages(
   deps: Pick<LineDeliveryDeps, 'client' | 'log' | 'retry' | 'sleep'>,
   to: string,
   messages: readonly LineMessage[],
+  idempotencyKey?: string,
 ): Promise<{ ids: string[] } | { failure: ChannelError; ids: string[] }> {
   const ids: string[] = [];
   for (let start = 0; start < messages.length; start += LINE_MESSAGES_PER_CALL) {
-    const result = await pushWithRetry(deps, { to, messages: messages.slice(start, start + LINE_MESSAGES_PER_CALL) }, randomUUID());
+    // A caller's key makes a re-run of the same push (a restarted campaign worker) land once; else each call is new.
+    const retryKey = idempotencyKey === undefined ? randomUUID() : lineRetryKey(`${idempotencyKey}:${start}`);
+    const result = await pushWithRetry(deps, { to, messages: messages.slice(start, start + LINE_MESSAGES_PER_CALL) }, retryKey);
     if ('failure' in result) return { failure: result.failure, ids };
     ids.push(...result.ids);
   }
