@@ -48,6 +48,14 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** A running worker process (`npm run worker`): background jobs only, no HTTP server. */
+export interface RunningWorker {
+  db: DbHandle;
+  queue: JobQueue;
+  channels: ChannelInstance[];
+  stop(): Promise<void>;
+}
+
 /** Options tests use to reach into the wiring (a fixed clock, a quiet logger). */
 export interface StartOptions {
   clock?: Clock;
@@ -91,8 +99,33 @@ export async function openData(config: Config, logger: Logger, clock: Clock): Pr
   return { db, deps };
 }
 
-/** Starts everything: database, NLU, customer bot, channels and the HTTP server. */
+/**
+ * Starts everything: database, NLU, customer bot, channels and the HTTP server, and (unless APP_ROLE=web) the workers
+ * of the background jobs.
+ */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  if (config.APP_ROLE === 'worker') throw new Error('APP_ROLE=worker runs with `npm run worker` (startWorker), not the web server');
+  const started = await assemble(config, options, config.APP_ROLE);
+  if (started.kind !== 'web') throw new Error('unreachable');
+  return started.app;
+}
+
+/**
+ * Starts a worker process: the same wiring as the app (database, channels for sending, job handlers) without the HTTP
+ * server, webhooks or polling. Several workers and web processes share the jobs through Redis.
+ */
+export async function startWorker(config: Config, options: StartOptions = {}): Promise<RunningWorker> {
+  if (!config.REDIS_URL) throw new Error('a separate worker needs REDIS_URL; without Redis, `npm start` runs the jobs in its own process');
+  const started = await assemble(config, options, 'worker');
+  if (started.kind !== 'worker') throw new Error('unreachable');
+  return started.worker;
+}
+
+async function assemble(
+  config: Config,
+  options: StartOptions,
+  role: 'all' | 'web' | 'worker',
+): Promise<{ kind: 'web'; app: RunningApp } | { kind: 'worker'; worker: RunningWorker }> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   const { db, deps } = await openData(config, logger, clock);
@@ -121,7 +154,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const embedder = !knowledgeDir ? null : openAiEmbeddings ? createOpenAIEmbedder(openAiEmbeddings) : createHashingEmbedder();
   const queryEmbedder =
     embedder && openAiEmbeddings ? createOpenAIEmbedder({ ...openAiEmbeddings, maxRetries: 0, timeoutMs: config.NLU_LLM_TIMEOUT_MS }) : embedder;
-  if (knowledgeDir && embedder) {
+  // The web process keeps the knowledge base current; a worker only reads it.
+  if (knowledgeDir && embedder && role !== 'worker') {
     await ingestKnowledge(deps, { brandId: config.BRAND_ID, dir: knowledgeDir, embedder });
   }
   // One chat model for both LLM uses: understanding unclear messages and answering from the knowledge base.
@@ -209,7 +243,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await declareTickets();
     await declareSurveys();
   };
-  await queue.start();
+  // A web process only enqueues: its jobs run in the workers (APP_ROLE=web with `npm run worker` beside it).
+  if (role !== 'web') await queue.start();
   // Declared in the background until the queue's backend answers: chat must not wait for Redis.
   let scheduleRetry: NodeJS.Timeout | undefined;
   const declare = () => {
@@ -252,6 +287,29 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
   }
 
+  if (role === 'worker') {
+    // Channels are built for sending only: no webhooks, no polling, no inbox (those belong to the web process).
+    let workerStopped = false;
+    return {
+      kind: 'worker',
+      worker: {
+        db,
+        queue,
+        channels,
+        async stop() {
+          if (workerStopped) return;
+          workerStopped = true;
+          clearTimeout(scheduleRetry);
+          await queue.close();
+          await telegram?.stop();
+          for (const channel of channels) await channel.stop?.();
+          redis?.disconnect();
+          await db.close();
+        },
+      },
+    };
+  }
+
   const server = await buildServer({ logger, deps, brandId: config.BRAND_ID, sink, readiness, plugins, trustProxy: config.TRUST_PROXY === 'true' });
   const address = await server.listen({ host: config.HOST, port: config.PORT });
   const url = address.replace('[::1]', 'localhost');
@@ -275,7 +333,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
 
   let stopped = false;
-  return {
+  const app: RunningApp = {
     server,
     url,
     db,
@@ -299,4 +357,5 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await db.close();
     },
   };
+  return { kind: 'web', app };
 }

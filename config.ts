@@ -33,6 +33,18 @@ const schema = z
     TRUST_PROXY: z.enum(['true', 'false']).optional(),
     /** Console password given to the demo agents (sara, omar) when the demo data is seeded; at least 10 characters. */
     DEMO_AGENT_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+    /**
+     * What this process does: 'all' (web and background jobs in one process, the embedded default), 'web' (HTTP and
+     * chat only; jobs are enqueued for workers) or 'worker' (jobs only; `npm run worker`). 'web' needs REDIS_URL.
+     */
+    APP_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+    /** The public https address of this server, for tracked campaign links and files shown in LINE (e.g. https://crm.example.com). */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** Campaign sends per second per channel in this worker; 0 means no limit (Telegram allows about 30/s). */
+    CAMPAIGN_RATE_TELEGRAM: z.coerce.number().int().min(0).max(10_000).default(30),
+    CAMPAIGN_RATE_LINE: z.coerce.number().int().min(0).max(10_000).default(100),
+    CAMPAIGN_RATE_WHATSAPP: z.coerce.number().int().min(0).max(10_000).default(50),
+    CAMPAIGN_RATE_WECHAT: z.coerce.number().int().min(0).max(10_000).default(50),
     TERMS_VERSION: z.string().default('2026-01'),
     MARKETING_WORDING_VERSION: z.string().default('2026-01'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
@@ -49,6 +61,13 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.KNOWLEDGE_EMBEDDINGS === 'openai' && !c.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when KNOWLEDGE_EMBEDDINGS=openai' });
+    }
+    if (c.APP_ROLE !== 'all' && (!c.REDIS_URL || !c.DATABASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_ROLE'],
+        message: `'${c.APP_ROLE}' needs DATABASE_URL and REDIS_URL (separate web and worker processes share one PostgreSQL and their jobs through Redis; the embedded PGlite is one process's); leave it unset to run everything in one process`,
+      });
     }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { runAdminCommand } from './adapters/cli/admin.js';
 import { runImport } from './adapters/cli/import.js';
-import { createLogger, openData, startApp } from './app.js';
+import { createLogger, openData, startApp, startWorker } from './app.js';
 import { ConfigError, loadConfig, redactConfig, type Config } from './config.js';
 import { systemClock } from './core/shared/index.js';
 
@@ -47,9 +47,21 @@ async function main(): Promise<void> {
     return;
   }
   logger.info({ config: redactConfig(config) }, 'starting');
-  const app = await startApp(config, { logger });
-  const embedded = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`;
-  process.stdout.write(`\n  Loyalty Club bot is running on ${embedded}.\n  Open ${app.url}/ to chat with it.\n\n`);
+  let app: { stop(): Promise<void> };
+  if (process.argv[2] === 'worker') {
+    if (!config.REDIS_URL || !config.DATABASE_URL) {
+      process.stderr.write('npm run worker needs DATABASE_URL and REDIS_URL (workers share PostgreSQL with the web process and take its jobs from Redis).\nWithout them, `npm start` runs the jobs in its own process.\n');
+      process.exit(1);
+    }
+    app = await startWorker({ ...config, APP_ROLE: 'worker' }, { logger });
+    process.stdout.write(`\n  Loyalty Club worker is running (PostgreSQL + Redis).\n\n`);
+  } else {
+    const web = await startApp(config, { logger });
+    app = web;
+    const embedded = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`;
+    const jobs = config.APP_ROLE === 'web' ? ' Background jobs run in `npm run worker`.' : '';
+    process.stdout.write(`\n  Loyalty Club bot is running on ${embedded}.${jobs}\n  Open ${web.url}/ to chat with it.\n\n`);
+  }
 
   let closing = false;
   const shutdown = (signal: string) => {
