@@ -235,26 +235,42 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
+-- New accounts: one set-based insert per statement (an import of a million members is one statement, not a million
+-- trigger calls).
+CREATE OR REPLACE FUNCTION member_facts_on_account_insert() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO member_facts (account_id, brand_id, customer_id, tier_code, points_balance, enrolled_at,
+                            language, birthday_month, tags, channels, marketing_channels)
+  SELECT n.id, n.brand_id, n.customer_id, n.tier_code, n.points_balance, n.enrolled_at,
+         c.language, extract(month from c.birthday)::int, c.tags,
+         coalesce((SELECT array_agg(DISTINCT i.channel ORDER BY i.channel) FROM channel_identities i
+                    WHERE i.customer_id = n.customer_id AND i.unreachable_at IS NULL), '{}'),
+         coalesce((SELECT array_agg(x.channel ORDER BY x.channel) FROM (
+                      SELECT DISTINCT ON (r.channel) r.channel, r.granted FROM consent_records r
+                       WHERE r.customer_id = n.customer_id AND r.purpose = 'marketing'
+                       ORDER BY r.channel, r.recorded_at DESC, r.id DESC) x WHERE x.granted), '{}')
+  FROM new_accounts n JOIN customers c ON c.id = n.customer_id
+  ON CONFLICT (account_id) DO NOTHING;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER member_facts_account_insert AFTER INSERT ON loyalty_accounts
+  REFERENCING NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION member_facts_on_account_insert();
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION member_facts_on_account() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO member_facts (account_id, brand_id, customer_id, tier_code, points_balance, enrolled_at)
-    VALUES (NEW.id, NEW.brand_id, NEW.customer_id, NEW.tier_code, NEW.points_balance, NEW.enrolled_at)
-    ON CONFLICT (account_id) DO NOTHING;
+  UPDATE member_facts SET customer_id = NEW.customer_id, tier_code = NEW.tier_code, points_balance = NEW.points_balance,
+    enrolled_at = NEW.enrolled_at, updated_at = now()
+  WHERE account_id = NEW.id;
+  IF NEW.customer_id IS DISTINCT FROM OLD.customer_id THEN
     PERFORM member_facts_customer_fields(NEW.customer_id);
-  ELSE
-    UPDATE member_facts SET customer_id = NEW.customer_id, tier_code = NEW.tier_code, points_balance = NEW.points_balance,
-      enrolled_at = NEW.enrolled_at, updated_at = now()
-    WHERE account_id = NEW.id;
-    IF NEW.customer_id IS DISTINCT FROM OLD.customer_id THEN
-      PERFORM member_facts_customer_fields(NEW.customer_id);
-    END IF;
   END IF;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
-CREATE TRIGGER member_facts_account AFTER INSERT OR UPDATE OF tier_code, points_balance, customer_id, enrolled_at ON loyalty_accounts
+CREATE TRIGGER member_facts_account AFTER UPDATE OF tier_code, points_balance, customer_id, enrolled_at ON loyalty_accounts
   FOR EACH ROW EXECUTE FUNCTION member_facts_on_account();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION member_facts_on_customer() RETURNS trigger AS $$
@@ -284,11 +300,33 @@ CREATE TRIGGER member_facts_identity AFTER INSERT OR UPDATE OR DELETE ON channel
 CREATE TRIGGER member_facts_consent AFTER INSERT ON consent_records
   FOR EACH ROW WHEN (NEW.purpose = 'marketing') EXECUTE FUNCTION member_facts_on_customer();
 --> statement-breakpoint
--- A purchase counts for its account once attached; a refund lowers the spend; moving it to another account (a merge)
--- moves its contribution.
+-- New purchases: grouped per account, one update per statement (a bulk ingest of 1,000 purchases is one statement).
+CREATE OR REPLACE FUNCTION member_facts_on_purchase_insert() RETURNS trigger AS $$
+BEGIN
+  UPDATE member_facts f SET
+    lifetime_spend_minor = f.lifetime_spend_minor + a.spend,
+    visits = f.visits + a.visits,
+    first_purchase_at = least(f.first_purchase_at, a.first_at),
+    last_purchase_at = greatest(f.last_purchase_at, a.last_at),
+    home_store_id = CASE WHEN f.last_purchase_at IS NULL OR a.last_at >= f.last_purchase_at THEN a.last_store ELSE f.home_store_id END,
+    store_ids = ARRAY(SELECT DISTINCT s FROM unnest(f.store_ids || a.stores) s),
+    updated_at = now()
+  FROM (SELECT account_id, sum(total_minor - refunded_minor) AS spend, count(*)::int AS visits,
+               min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+               (array_agg(store_id ORDER BY occurred_at DESC))[1] AS last_store, array_agg(DISTINCT store_id) AS stores
+          FROM new_purchases WHERE account_id IS NOT NULL GROUP BY account_id) a
+  WHERE f.account_id = a.account_id;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER member_facts_purchase_insert AFTER INSERT ON pos_transactions
+  REFERENCING NEW TABLE AS new_purchases FOR EACH STATEMENT EXECUTE FUNCTION member_facts_on_purchase_insert();
+--> statement-breakpoint
+-- A purchase attached to its account later, refunded, or moved to another account (a merge) moves its contribution.
 CREATE OR REPLACE FUNCTION member_facts_on_purchase() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.account_id IS NOT NULL THEN
+  IF OLD.account_id IS NOT NULL THEN
     UPDATE member_facts SET
       lifetime_spend_minor = lifetime_spend_minor - (OLD.total_minor - OLD.refunded_minor),
       visits = greatest(visits - 1, 0), updated_at = now()
@@ -309,7 +347,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
-CREATE TRIGGER member_facts_purchase AFTER INSERT OR UPDATE OF account_id, refunded_minor, total_minor ON pos_transactions
+CREATE TRIGGER member_facts_purchase AFTER UPDATE OF account_id, refunded_minor, total_minor ON pos_transactions
   FOR EACH ROW EXECUTE FUNCTION member_facts_on_purchase();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION member_facts_on_survey() RETURNS trigger AS $$
