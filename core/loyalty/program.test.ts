@@ -42,6 +42,11 @@ describe('parseProgramConfig', () => {
     expect(parseProgramConfig({ basePointsPerUnit: rate }).basePointsPerUnit).toEqual(expected);
   });
 
+  it("leaves other modules' sections of the brand settings alone but still refuses a misspelt programme key", () => {
+    expect(parseProgramConfig({ campaigns: { maxPerWeek: 2 }, pendingDays: 3 }).pendingDays).toBe(3);
+    expect(() => parseProgramConfig({ campaigns: {}, pendingDay: 3 })).toThrow(/pendingDay: unknown setting/);
+  });
+
   it('accepts and reduces a ratio, such as 1 point per 3 AED', () => {
     expect(parseProgramConfig({ basePointsPerUnit: { points: 1, perMajorUnits: 3 } }).basePointsPerUnit).toEqual({ points: 1, perMajorUnits: 3 });
     expect(parseProgramConfig({ basePointsPerUnit: { points: 10, perMajorUnits: 20 } }).basePointsPerUnit).toEqual({ points: 1, perMajorUnits: 2 });

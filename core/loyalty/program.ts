@@ -116,9 +116,18 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   return [`${at || '(settings)'}: ${issue.message}`];
 }
 
+// brands.settings also holds other modules' sections (core/campaigns reads `campaigns`): they are theirs to validate,
+// while a misspelt programme key is still an error here.
+const OTHER_SECTIONS = ['campaigns'];
+
+function withoutOtherSections(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  return Object.fromEntries(Object.entries(json).filter(([k]) => !OTHER_SECTIONS.includes(k)));
+}
+
 /** Validates stored programme settings (parsed JSON); missing fields take their defaults, so `{}` is the default programme. */
 export function parseProgramConfig(json: unknown): ProgramConfig {
-  const parsed = programConfigSchema.safeParse(json);
+  const parsed = programConfigSchema.safeParse(withoutOtherSections(json));
   if (parsed.success) return parsed.data;
   throw new ProgramConfigError(parsed.error.issues.flatMap(describeIssue));
 }
