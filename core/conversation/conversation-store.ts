@@ -178,8 +178,8 @@ export async function markDelivery(deps: CoreDeps, outboundId: string, outcome: 
 const RECEIPT_ORDER: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
 
 /**
- * A platform's receipt for one of our messages, named by the platform's message id (WhatsApp's statuses webhook).
- * Returns false when no outbound message has that id (a receipt for a message sent outside the bot).
+ * A platform's receipt for one of our messages, named by the platform's message id (WhatsApp's statuses webhook), or
+ * for a campaign message (its send row). Returns false when neither has that id (a message sent outside the bot).
  */
 export async function recordDeliveryStatus(
   deps: CoreDeps,
@@ -192,7 +192,20 @@ export async function recordDeliveryStatus(
     eq(schema.messages.direction, 'out'),
   );
   const [row] = await deps.db.select({ id: schema.messages.id, status: schema.messages.status }).from(schema.messages).where(where).limit(1);
-  if (!row) return false;
+  // A campaign message has no messages row but a campaign_sends row with the platform's id: same ordering rules.
+  const now = deps.clock.now().toISOString();
+  const campaignSends = await deps.db.execute(sql`
+    update "campaign_sends" s set
+      "delivered_at" = case when ${input.status} in ('delivered', 'read') then coalesce(s."delivered_at", ${now}::timestamptz) else s."delivered_at" end,
+      "read_at" = case when ${input.status} = 'read' then coalesce(s."read_at", ${now}::timestamptz) else s."read_at" end,
+      "status" = case when s."status" = 'read' then 'read' when ${input.status} = 'delivered' and s."status" <> 'sent' then s."status" else ${input.status} end,
+      "error" = case when ${input.status} = 'failed' and s."status" <> 'read' then ${input.error ?? 'UNKNOWN'} else s."error" end
+    from "campaigns" c
+    where s."platform_message_id" = ${input.platformMessageId} and s."channel" = ${input.channel} and c."id" = s."campaign_id"
+      and c."brand_id" = ${input.brandId} and s."status" in ('sent', 'delivered', 'read', 'failed')
+    returning s."id"`);
+  const campaignMatched = (campaignSends as { rows: unknown[] }).rows.length > 0;
+  if (!row) return campaignMatched;
   if (input.status === 'failed') {
     if (row.status !== 'read') await deps.db.update(schema.messages).set({ status: 'failed', error: input.error ?? 'UNKNOWN' }).where(eq(schema.messages.id, row.id));
     return true;
