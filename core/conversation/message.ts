@@ -54,6 +54,18 @@ export interface Reply {
   /** Ask the platform to offer a "share my phone number" button (Telegram request_contact). */
   requestContact?: { label: string };
   image?: ReplyImage;
+  /**
+   * A file that goes with the text (a stats chart, a segment export). Staff replies only: the team-chat adapters send
+   * it (or a link to it) after the text; customer channels ignore it and send the text alone.
+   */
+  attachment?: ReplyAttachment;
+}
+
+/** A file sent with a staff reply: `image/png` is shown as a picture where the platform can, anything else as a file. */
+export interface ReplyAttachment {
+  fileName: string;
+  mimeType: string;
+  data: Uint8Array;
 }
 
 /**
@@ -82,13 +94,17 @@ export interface InboundSink {
   recordDelivery(outboundId: string, outcome: { platformMessageId?: string; error?: string }): Promise<void>;
 }
 
+/** Where staff talk to the bot: a chat platform's team workspace, or the web console's command box. */
+export type StaffChannel = ChannelName | 'console';
+
 /**
- * A message in a team workspace (a Telegram staff group or forum topic, a LINE group): staff and agents talk to the
- * bot there. It never reaches the customer bot.
+ * A message in a team workspace (a Telegram staff group or forum topic, a LINE group), a staff member's private chat
+ * with the bot (only `/join <code>`), or the console's command box: staff and agents talk to the bot there. It never
+ * reaches the customer bot.
  */
 export interface StaffMessage {
-  channel: ChannelName;
-  /** The group's id on the platform. */
+  channel: StaffChannel;
+  /** The group's id on the platform (the private chat's id for a `/join` sent privately; 'console' for the console). */
   workspaceId: string;
   /** A forum topic inside the group, when the platform has them. */
   threadId?: string;

@@ -68,7 +68,7 @@ export interface FakeTelegramApi {
   failNext(method: string, error: BotApiError): void;
   /** Makes the next call to `method` fail at the network level: the socket is destroyed without a response. */
   dropNext(method: string): void;
-  /** Makes every later send (`sendMessage`, `sendPhoto`) to `chatId` fail with this error (a blocked bot, a left group). */
+  /** Makes every later send (`sendMessage`, `sendPhoto`, `sendDocument`) to `chatId` fail with this error (a blocked bot, a left group). */
   failChat(chatId: string | number, error: BotApiError): void;
   /** Forgets recorded calls (not queued updates or failures). */
   clearCalls(): void;
@@ -91,7 +91,7 @@ const JSON_FIELDS = new Set([
   'link_preview_options',
   'media',
 ]);
-const INTEGER_FIELDS = new Set(['chat_id', 'offset', 'limit', 'timeout', 'message_id', 'cache_time', 'max_connections']);
+const INTEGER_FIELDS = new Set(['chat_id', 'message_thread_id', 'offset', 'limit', 'timeout', 'message_id', 'cache_time', 'max_connections']);
 const BOOLEAN_FIELDS = new Set(['drop_pending_updates', 'show_alert', 'disable_notification', 'protect_content']);
 
 /** Starts a fake Telegram Bot API on 127.0.0.1 with a random port. */
@@ -253,6 +253,15 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
       ];
       return ok(message(params.chat_id, { photo, ...(caption ? { caption } : {}), ...inlineMarkup(params.reply_markup) }));
     },
+    // Staff replies' files (segment exports): the upload is recorded as { filename, size } by the multipart parser.
+    sendDocument: (params) => {
+      if (params.chat_id === undefined || params.chat_id === '') return fail(400, 'Bad Request: chat_id is empty');
+      const doc = params.document;
+      if (doc === undefined || doc === '') return fail(400, 'Bad Request: there is no document in the request');
+      const file = typeof doc === 'object' && doc !== null ? (doc as { filename?: unknown; size?: unknown }) : {};
+      const document = { file_id: `doc-${nextMessageId}`, file_unique_id: `d${nextMessageId}`, ...(typeof file.filename === 'string' ? { file_name: file.filename } : {}), ...(typeof file.size === 'number' ? { file_size: file.size } : {}) };
+      return ok(message(params.chat_id, { document }));
+    },
     answerCallbackQuery: (params) =>
       typeof params.callback_query_id === 'string' && params.callback_query_id !== ''
         ? ok(true)
@@ -290,7 +299,7 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
     }
     record({ method, params });
 
-    const chatFailure = method === 'sendMessage' || method === 'sendPhoto' ? chatFailures.get(chatKey(params.chat_id)) : undefined;
+    const chatFailure = method === 'sendMessage' || method === 'sendPhoto' || method === 'sendDocument' ? chatFailures.get(chatKey(params.chat_id)) : undefined;
     if (chatFailure) return send(res, chatFailure.error_code, { ok: false, ...chatFailure });
     const failure = failures.get(method)?.shift();
     if (failure === 'network') {

@@ -27,12 +27,15 @@ const STRINGS = {
     msgFailed: 'Not delivered', msgPending: 'Sending…',
     takeFirst: 'Take this conversation to reply.', heldBy: (n) => `${n} has this conversation.`, closedHint: 'This conversation is back with the bot.',
     live: 'Live', offline: 'Reconnecting…', sent: 'Sent.',
+    commands: 'Commands', conversations: 'Conversations', commandHint: 'Staff commands, as in the team chat. Type /help to see them.',
+    commandLabel: 'Command', commandPlaceholder: '/stats 7d', run: 'Run', download: (name) => `Download ${name}`, noReply: 'No answer.',
     errors: {
       INVALID_LOGIN: 'Wrong login or password.', LOCKED: 'Too many failed sign-ins: this account is locked for 15 minutes.',
       RATE_LIMITED: 'Too many attempts; wait a few minutes and try again.', UNAUTHORIZED: 'Your session ended; sign in again.',
       CSRF: 'Security check failed; reload the page.', NETWORK: 'Can’t reach the server. Check your connection.', SERVER: 'Something went wrong on our side.',
       NOT_FOUND: 'This conversation does not exist.', FULL: 'You already have as many conversations as you can take; hand one back first.',
       NOT_AN_AGENT: 'Your agent account is not active; ask an administrator.', EMPTY: 'Write something first.', TOO_LONG: 'At most 4000 characters.',
+      UNAVAILABLE: 'The command box is not connected on this server.',
     },
   },
   ar: {
@@ -51,12 +54,15 @@ const STRINGS = {
     msgFailed: 'لم تُسلَّم', msgPending: 'جارٍ الإرسال…',
     takeFirst: 'استلم هذه المحادثة لتتمكن من الرد.', heldBy: (n) => `المحادثة مع ${n}.`, closedHint: 'عادت هذه المحادثة إلى البوت.',
     live: 'مباشر', offline: 'جارٍ إعادة الاتصال…', sent: 'أُرسلت.',
+    commands: 'الأوامر', conversations: 'المحادثات', commandHint: 'أوامر الموظفين كما في دردشة الفريق. اكتب ‎/help‎ لعرضها.',
+    commandLabel: 'الأمر', commandPlaceholder: '/stats 7d', run: 'تنفيذ', download: (name) => `تنزيل ${name}`, noReply: 'لا يوجد رد.',
     errors: {
       INVALID_LOGIN: 'اسم الدخول أو كلمة المرور غير صحيحة.', LOCKED: 'محاولات فاشلة كثيرة: الحساب مقفل لمدة 15 دقيقة.',
       RATE_LIMITED: 'محاولات كثيرة؛ انتظر بضع دقائق ثم حاول مجددًا.', UNAUTHORIZED: 'انتهت جلستك؛ سجّل الدخول مجددًا.',
       CSRF: 'فشل التحقق الأمني؛ أعد تحميل الصفحة.', NETWORK: 'تعذّر الاتصال بالخادم. تحقّق من اتصالك.', SERVER: 'حدث خطأ من جهتنا.',
       NOT_FOUND: 'هذه المحادثة غير موجودة.', FULL: 'لديك أقصى عدد من المحادثات؛ أعد إحداها أولًا.',
       NOT_AN_AGENT: 'حسابك غير مفعّل؛ راجع المسؤول.', EMPTY: 'اكتب شيئًا أولًا.', TOO_LONG: '4000 حرف على الأكثر.',
+      UNAVAILABLE: 'صندوق الأوامر غير متصل على هذا الخادم.', RATE_LIMITED_COMMAND: 'أوامر كثيرة في وقت قصير؛ انتظر قليلًا ثم حاول مجددًا.',
       CLOSED_REPLY: 'أُعيدت هذه المحادثة إلى البوت؛ لم تُرسَل رسالتك.', CLOSED: 'أُعيدت هذه المحادثة إلى البوت من قبل.',
       TAKEN_BY_OTHER: (n) => `استلم ${n} هذه المحادثة.`, TAKEN_BY_OTHER_REPLY: (n) => `استلم ${n} هذه المحادثة؛ لم تُرسَل رسالتك.`,
       NOT_TAKEN: 'استلم هذه المحادثة أولًا.', NOT_TAKEN_REPLY: 'استلم هذه المحادثة أولًا؛ لم تُرسَل رسالتك.',
@@ -93,6 +99,8 @@ const els = {
   customer: $('customer'), customerName: $('customer-name'), customerBadges: $('customer-badges'), customerFacts: $('customer-facts'),
   purchases: $('purchases'), tickets: $('tickets'), channels: $('channels'),
   notes: $('notes'), noteList: $('note-list'), noteForm: $('note-form'), noteText: $('note-text'), noteAdd: $('note-add'),
+  commandsToggle: $('commands-toggle'), commandView: $('command-view'), commandLog: $('command-log'), commandForm: $('command-form'),
+  commandText: $('command-text'), commandRun: $('command-run'), commandError: $('command-error'),
 };
 
 const state = {
@@ -111,6 +119,9 @@ const state = {
   clientRef: null,
   events: null,
   busy: false,
+  /** Whether the server has a command box, and whether it is the view shown (instead of the conversations). */
+  commandsOn: false,
+  mode: 'desk',
 };
 
 // ---------------------------------------------------------------- helpers
@@ -241,6 +252,7 @@ function applyLanguage() {
   els.lang.textContent = lang === 'ar' ? 'English' : 'العربية';
   els.lang.lang = lang === 'ar' ? 'en' : 'ar';
   setLive(els.live.dataset.state === 'on');
+  els.commandsToggle.textContent = state.mode === 'commands' ? t('conversations') : t('commands');
   if (state.me) {
     els.me.textContent = state.me.name;
     renderQueue();
@@ -263,6 +275,8 @@ els.lang.addEventListener('click', () => {
 
 function showLogin() {
   els.deskView.hidden = true;
+  els.commandView.hidden = true;
+  els.commandsToggle.hidden = true;
   els.loginView.hidden = false;
   els.logout.hidden = true;
   els.me.hidden = true;
@@ -321,8 +335,11 @@ async function startDesk() {
   state.me = me.agent;
   state.csrf = me.csrfToken;
   state.knowledge = me.features?.knowledge === true;
+  state.commandsOn = me.features?.commands === true;
   els.loginView.hidden = true;
-  els.deskView.hidden = false;
+  els.commandsToggle.hidden = !state.commandsOn;
+  if (!state.commandsOn) state.mode = 'desk';
+  showMode();
   els.logout.hidden = false;
   els.me.hidden = false;
   els.live.hidden = false;
@@ -753,6 +770,75 @@ els.noteForm.addEventListener('submit', async (ev) => {
   } finally {
     els.noteAdd.disabled = false;
     await refreshConversation();
+  }
+});
+
+// ---------------------------------------------------------------- command box
+
+/** Shows the conversations or the command box. */
+function showMode() {
+  const commands = state.mode === 'commands';
+  els.deskView.hidden = commands;
+  els.commandView.hidden = !commands;
+  els.commandsToggle.setAttribute('aria-pressed', String(commands));
+  els.commandsToggle.textContent = commands ? t('conversations') : t('commands');
+  if (commands) els.commandText.focus();
+}
+
+els.commandsToggle.addEventListener('click', () => {
+  state.mode = state.mode === 'commands' ? 'desk' : 'commands';
+  showMode();
+});
+
+function showCommandError(text) {
+  els.commandError.textContent = text || '';
+  els.commandError.hidden = !text;
+}
+
+/** One command and the staff bot's answers: text as text (line breaks kept by CSS), files as same-origin links. */
+function renderCommandEntry(command, replies) {
+  const li = el('li', { className: 'command-entry' });
+  li.append(el('p', { className: 'command-typed', text: `> ${command}`, dir: 'ltr' }));
+  if (replies.length === 0) li.append(el('p', { className: 'command-reply muted', text: t('noReply') }));
+  for (const r of replies) {
+    const box = el('div', { className: 'command-reply', text: r.text, dir: r.dir === 'rtl' ? 'rtl' : 'auto' });
+    const file = r.attachment;
+    // Only our own /files/ links: the URL comes from our server, but a page never follows an address it did not expect.
+    if (file && typeof file.url === 'string' && file.url.startsWith('/files/')) {
+      if (file.mimeType === 'image/png') {
+        const img = el('img', { attrs: { src: file.url, alt: file.fileName } });
+        // The picture gets its height only once loaded: keep the newest answer in view.
+        img.addEventListener('load', () => {
+          els.commandLog.scrollTop = els.commandLog.scrollHeight;
+        });
+        box.append(img);
+      }
+      const link = el('a', { className: 'command-file', text: t('download')(file.fileName), attrs: { href: file.url, download: file.fileName } });
+      box.append(el('br'), link);
+    }
+    li.append(box);
+  }
+  els.commandLog.append(li);
+  els.commandLog.scrollTop = els.commandLog.scrollHeight;
+}
+
+els.commandForm.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const text = els.commandText.value.trim();
+  if (!text) return showCommandError(t('errors').EMPTY);
+  if (text.length > MAX_REPLY) return showCommandError(t('errors').TOO_LONG);
+  showCommandError('');
+  els.commandRun.disabled = true;
+  try {
+    const res = await api('/command', { method: 'POST', body: { text } });
+    renderCommandEntry(text, Array.isArray(res.replies) ? res.replies : []);
+    els.commandText.value = '';
+  } catch (err) {
+    // The command stays in the box to run again.
+    showCommandError(err instanceof ApiError && err.code === 'RATE_LIMITED' && lang === 'ar' ? t('errors').RATE_LIMITED_COMMAND : errorText(err, 'command'));
+  } finally {
+    els.commandRun.disabled = false;
+    els.commandText.focus();
   }
 });
 

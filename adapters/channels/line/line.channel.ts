@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { InboundSink, PushOptions, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
+import type { InboundSink, PushOptions, PushResult, Reply, ReplyAttachment, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
 import type { Inbox } from '../../../core/inbox/index.js';
 import type { ChannelInstance } from '../channel-module.js';
 import type { LineConfig } from './line.config.js';
@@ -8,7 +8,7 @@ import { createLineApiClient, type LineApiClient } from './line.client.js';
 import { deliverTurn, LINE_MESSAGES_PER_CALL, pushMessages, type LineRetryPolicy } from './line.deliver.js';
 import { toChannelError } from './line.errors.js';
 import { lineEvent, type LineEvent } from './line.events.js';
-import { normalizeLineEvent, toLineStaffMessage } from './line.normalize.js';
+import { normalizeLineEvent, toLinePrivateStaffJoin, toLineStaffMessage } from './line.normalize.js';
 import { renderLineReply, type LineMessage } from './line.render.js';
 import { LINE_WEBHOOK_PATH, lineWebhookPlugin } from './line.webhook.js';
 
@@ -24,9 +24,23 @@ export interface LineChannelOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Records that a user cannot be reached (unfollowed, i.e. blocked, the account); their next message clears it. */
   markUnreachable?: (userId: string) => Promise<void>;
-  /** Where team-workspace (staff group) messages go; their replies are posted in the group. */
+  /**
+   * Where team-workspace (staff group) messages go, and a 1:1 `/join <code>` (a staff member joining with an invite
+   * code); their replies are posted in the same chat. Without it a 1:1 `/join` is a customer message.
+   */
   staffSink?: StaffSink;
+  /**
+   * Stores a staff reply's file and returns an HTTPS link to it, or null when it cannot (no public address): LINE
+   * cannot upload files, an image message needs a URL LINE can fetch (more than once), and anything else is sent as a
+   * link in the text. Without it, the text says to fetch the file from the web console.
+   */
+  fileLinks?: LineFileLinks;
+  /** How long a link from `fileLinks` works, as the text tells staff (default 60 minutes). */
+  fileLinkMinutes?: number;
 }
+
+/** Makes a download link for a staff reply's file (see `LineChannelOptions.fileLinks`). */
+export type LineFileLinks = (attachment: ReplyAttachment) => Promise<string | null>;
 
 /** The LINE channel plus its event processor (exposed for tests; the inbox calls it). */
 export interface LineChannel extends ChannelInstance {
@@ -83,6 +97,8 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
       return;
     }
     if (normalized.kind !== 'message') return;
+    const join = opts.staffSink ? toLinePrivateStaffJoin(event) : null;
+    if (join) return answerStaff(join, replyTokenOf(event).replyToken);
     const turn = await opts.sink.handle(normalized.message);
     if (turn.duplicate) {
       log.debug({ webhookEventId: event.webhookEventId }, 'line duplicate event, nothing sent');
@@ -101,17 +117,51 @@ export function createLineChannel(opts: LineChannelOptions): LineChannel {
     );
   };
 
-  /** Staff replies go to the group (reply token first, else push); they are not customer messages, nothing is stored. */
+  /**
+   * Staff replies go to the group (or the private chat of a `/join`): the first five messages with the reply token
+   * (else a push), the rest pushed. They are not customer messages: nothing is stored.
+   */
   const answerStaff = async (msg: StaffMessage, replyToken: string | undefined): Promise<void> => {
     const replies = await opts.staffSink!.handle(msg);
-    const messages = replies.flatMap((r) => renderLineReply(r)).slice(0, LINE_MESSAGES_PER_CALL);
-    if (messages.length === 0) return;
-    try {
-      if (replyToken) await client.replyMessage({ replyToken, messages });
-      else await client.pushMessage({ to: msg.workspaceId, messages }, randomUUID());
-    } catch (err) {
-      log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'line staff reply failed');
+    const messages: LineMessage[] = [];
+    for (const reply of replies) {
+      try {
+        messages.push(...renderLineReply(reply), ...(await attachmentMessages(reply)));
+      } catch (err) {
+        log.error({ workspaceId: msg.workspaceId, reason: err instanceof Error ? err.message : 'non-error thrown' }, 'line staff reply cannot be rendered');
+      }
     }
+    let token = replyToken;
+    for (let i = 0; i < messages.length; i += LINE_MESSAGES_PER_CALL) {
+      const batch = messages.slice(i, i + LINE_MESSAGES_PER_CALL);
+      try {
+        if (token) await client.replyMessage({ replyToken: token, messages: batch });
+        else await client.pushMessage({ to: msg.workspaceId, messages: batch }, randomUUID());
+      } catch (err) {
+        log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'line staff reply failed');
+        return;
+      }
+      token = undefined; // a reply token is good for one call
+    }
+  };
+
+  /**
+   * What stands for a reply's file in LINE: a PNG as an image message at its link, another file as its link in a text,
+   * or, with no link to give, a text saying where to get it.
+   */
+  const attachmentMessages = async (reply: Reply): Promise<LineMessage[]> => {
+    const file = reply.attachment;
+    if (!file) return [];
+    let link: string | null = null;
+    try {
+      link = opts.fileLinks ? await opts.fileLinks(file) : null;
+    } catch (err) {
+      log.warn({ reason: err instanceof Error ? err.message : 'non-error thrown' }, 'line staff file link failed');
+    }
+    // LINE fetches images itself and only over HTTPS.
+    if (link && /^https:\/\//i.test(link) && file.mimeType === 'image/png') return [{ type: 'image', originalContentUrl: link, previewImageUrl: link }];
+    if (link) return [{ type: 'text', text: `${file.fileName}: ${link}\n(The link is valid for ${opts.fileLinkMinutes ?? 60} minutes.)` }];
+    return [{ type: 'text', text: `${file.fileName} cannot be sent in LINE. Run the same command in the web console's command box to download it.` }];
   };
 
   const pushDeps = {

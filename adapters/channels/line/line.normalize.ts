@@ -90,3 +90,23 @@ export function toLineStaffMessage(event: LineEvent, groupId: string, userId: st
     timestamp: new Date(event.timestamp),
   };
 }
+
+/**
+ * A 1:1 text `/join <code>` as a `StaffMessage` whose workspace is that chat: a staff member joins with their invite
+ * code by writing to the bot directly. Null for anything else, which stays a customer message.
+ */
+export function toLinePrivateStaffJoin(event: LineEvent): StaffMessage | null {
+  const source = lineSource.safeParse(event.source);
+  if (!source.success || source.data.type !== 'user' || event.type !== 'message' || event.mode === 'standby') return null;
+  const content = lineMessageContent.safeParse(event.message);
+  if (!content.success || content.data.type !== 'text' || content.data.text === undefined) return null;
+  if (!/^\/join(?:\s+\S[\s\S]*)?$/i.test(content.data.text.trim())) return null;
+  return {
+    channel: 'line',
+    workspaceId: source.data.userId,
+    senderId: source.data.userId,
+    text: content.data.text,
+    platformMessageId: content.data.id,
+    timestamp: new Date(event.timestamp),
+  };
+}

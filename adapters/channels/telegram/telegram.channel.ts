@@ -2,10 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Bot, InputFile } from 'grammy';
 import type { CallbackQuery, Update, UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { InboundSink, OutboundReply, PushResult, Reply, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
+import type { InboundSink, OutboundReply, PushResult, Reply, ReplyAttachment, StaffMessage, StaffSink, TeamPost } from '../../../core/conversation/message.js';
 import type { ChannelErrorCode } from '../channel-error.js';
 import { toChannelError } from './telegram.errors.js';
-import { toInboundMessage, toStaffMessage } from './telegram.normalize.js';
+import { toInboundMessage, toPrivateStaffJoin, toStaffMessage } from './telegram.normalize.js';
 import { telegramQrPng } from './telegram.qr.js';
 import { renderReply, type TelegramSend } from './telegram.render.js';
 import { telegramWebhookPlugin } from './telegram.webhook.js';
@@ -19,7 +19,10 @@ export interface TelegramChannelOptions {
   /** Bot API root, without a trailing slash; tests point it at the fake server. */
   apiRoot?: string;
   sink: InboundSink;
-  /** Where messages of the staff groups go; without it (or `staffChats`), group messages are ignored. */
+  /**
+   * Where messages of the staff groups go, and a private `/join <code>` (a staff member joining with an invite code);
+   * without it (or `staffChats`), group messages are ignored and a private `/join` is a customer message.
+   */
   staffSink?: StaffSink;
   /** Chat ids of the team workspaces (groups or forum supergroups). */
   staffChats?: readonly string[];
@@ -145,28 +148,39 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
   const staffChats = new Set(opts.staffChats ?? []);
 
-  /** A team-workspace message: to the staff side only, replies in the same group and topic. */
+  /**
+   * A team-workspace message (or a private `/join`): to the staff side only; each reply goes back to the same chat and
+   * topic, its text first, then its attachment (a PNG as a photo, anything else as a document).
+   */
   const handleStaff = async (msg: StaffMessage): Promise<void> => {
     if (!opts.staffSink) return;
     const replies = await opts.staffSink.handle(msg);
+    const thread = msg.threadId !== undefined ? { message_thread_id: Number(msg.threadId) } : {};
     for (const reply of replies) {
-      for (const part of renderReply(reply)) {
-        if (part.method !== 'sendMessage') continue; // staff replies are text
-        try {
-          await bot.api.raw.sendMessage({
-            chat_id: msg.workspaceId,
-            ...part.params,
-            ...(msg.threadId !== undefined ? { message_thread_id: Number(msg.threadId) } : {}),
-          });
-        } catch (err) {
-          log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'telegram staff reply failed');
+      try {
+        for (const part of renderReply(reply)) {
+          if (part.method !== 'sendMessage') continue; // staff replies are text (and their attachment below)
+          await bot.api.raw.sendMessage({ chat_id: msg.workspaceId, ...part.params, ...thread });
         }
+        if (reply.attachment) await sendAttachment(msg.workspaceId, reply.attachment, thread);
+      } catch (err) {
+        log.warn({ workspaceId: msg.workspaceId, code: toChannelError(err).code }, 'telegram staff reply failed');
       }
     }
   };
 
+  /** Uploads a staff reply's file (multipart): a PNG is shown as a picture, anything else is a downloadable document. */
+  const sendAttachment = async (chatId: string, file: ReplyAttachment, thread: { message_thread_id?: number }): Promise<void> => {
+    const upload = new InputFile(file.data, uploadName(file.fileName));
+    if (file.mimeType === 'image/png') await bot.api.raw.sendPhoto({ chat_id: chatId, photo: upload, ...thread });
+    else await bot.api.raw.sendDocument({ chat_id: chatId, document: upload, ...thread });
+  };
+
   const handleUpdate = async (update: Update): Promise<void> => {
-    const staff = toStaffMessage(update, staffChats);
+    const staff =
+      toStaffMessage(update, staffChats) ??
+      // Before init (a webhook delivery) the bot's name is unknown: any `/join@name` in a private chat is then ours.
+      (opts.staffSink ? toPrivateStaffJoin(update, bot.isInited() ? bot.botInfo.username : undefined) : null);
     if (staff) return handleStaff(staff);
     const msg = toInboundMessage(update);
     // Answered even when ignored or duplicate: otherwise the customer's button spins until Telegram gives up.
@@ -284,6 +298,15 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     postToTeam,
   };
   return channel;
+}
+
+/**
+ * A file name safe in grammy's multipart header (it writes the name unquoted): letters, digits, dot, dash and
+ * underscore; anything else becomes '_'.
+ */
+function uploadName(fileName: string): string {
+  const safe = fileName.replace(/[^\p{L}\p{N}._-]/gu, '_').slice(0, 128);
+  return safe === '' || /^\.+$/.test(safe) ? 'file' : safe;
 }
 
 function describe(err: unknown): string {

@@ -100,3 +100,28 @@ export function toStaffMessage(update: Update, staffChats: ReadonlySet<string>):
     timestamp: new Date(message.date * 1000),
   };
 }
+
+/**
+ * A private message `/join <code>` (or `/join@<this bot> <code>`) as a `StaffMessage` whose workspace is the private
+ * chat: a staff member joins with their invite code by writing to the bot directly. Null for anything else, which
+ * stays a customer message (staff who chat privately otherwise are customers like everyone). `botUsername`, when
+ * known, must match a `/join@name`: a command meant for another bot is not ours.
+ */
+export function toPrivateStaffJoin(update: Update, botUsername?: string): StaffMessage | null {
+  const message = update.message;
+  if (!message || message.chat.type !== 'private' || message.text === undefined) return null;
+  const join = /^\/join(?:@(\w+))?(?:\s+\S[\s\S]*)?$/i.exec(message.text.trim());
+  if (!join) return null;
+  const addressedTo = join[1];
+  if (addressedTo !== undefined && botUsername !== undefined && addressedTo.toLowerCase() !== botUsername.toLowerCase()) return null;
+  const name = [message.from.first_name, message.from.last_name].filter((p) => p !== undefined && p.trim() !== '').join(' ');
+  return {
+    channel: 'telegram',
+    workspaceId: String(message.chat.id),
+    senderId: String(message.from.id),
+    ...(name !== '' ? { senderName: name } : {}),
+    text: message.text,
+    platformMessageId: `upd:${update.update_id}`,
+    timestamp: new Date(message.date * 1000),
+  };
+}

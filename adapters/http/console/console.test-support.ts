@@ -11,6 +11,7 @@ import { requestHandoff } from '../../../core/handoff/index.js';
 import type { CoreDeps } from '../../../core/shared/index.js';
 import { schema } from '../../../db/index.js';
 import { installErrorHandler } from '../errors.js';
+import { staffFilesPlugin } from '../staff-files.js';
 import { consolePlugin, type ConsoleOptions } from './plugin.js';
 
 /** One message the desk pushed to a customer. */
@@ -38,7 +39,10 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-/** Starts the console plugin (real desk, recording pusher, no team chat) for `brandId` on `deps.db`. */
+/**
+ * Starts the console plugin (real desk, recording pusher, no team chat) and the staff-files route for `brandId` on
+ * `deps.db`; pass `staffSink` to turn the command box on.
+ */
 export async function startConsoleHarness(
   deps: CoreDeps,
   opts: { brandId: string } & Partial<Omit<ConsoleOptions, 'deps' | 'brandId' | 'desk'>>,
@@ -58,6 +62,8 @@ export async function startConsoleHarness(
   const app = Fastify({ logger: false });
   installErrorHandler(app);
   await app.register(consolePlugin({ secureCookies: false, ...opts, deps, brandId, desk }));
+  // Files in command-box replies are links to this route, as in the app.
+  await app.register(staffFilesPlugin({ deps, brandId }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const result: ConsoleHarness = Object.assign(harness, {

@@ -5,18 +5,21 @@
 // database knows only as a hash; every state-changing request must also carry the session's CSRF token in
 // `x-csrf-token` and, when the browser says where it comes from (Origin, Sec-Fetch-Site), come from this origin. API
 // answers are never cached. Sign-in attempts are limited per client IP on top of the per-account lockout.
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { undeliveredText, type AgentDesk } from '../../../bots/agent/index.js';
 import { createSession, findAgentById, hashSessionToken, preparePasswordCheck, revokeSession, sessionAgent, verifyLogin, type AgentSession } from '../../../core/agents/index.js';
+import type { StaffSink } from '../../../core/conversation/index.js';
+import { createStaffFile } from '../../../core/reports/index.js';
 import { hitRateLimit, releaseRateLimit, type CoreDeps } from '../../../core/shared/index.js';
 import { errorBody } from '../errors.js';
 import { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.js';
 import { EventStreams, serveEventStream } from './events.js';
 import { refusalError, type ConsoleError } from './outcomes.js';
 import { serveStaticPages, type StaticFile } from '../static-pages.js';
+import { STAFF_FILES_PATH } from '../staff-files.js';
 
 /** What the console is built from. */
 export interface ConsoleOptions {
@@ -33,10 +36,26 @@ export interface ConsoleOptions {
   loginRateLimit?: { limit: number; windowMs: number };
   /** Interval of the event stream's keep-alive comment (default 15 s). */
   heartbeatMs?: number;
+  /**
+   * The staff bot, for the command box (`POST /api/console/command`): the signed-in agent types staff commands as in
+   * the team chat. Without it the command box is off (503). Files in its replies are served by the staff-files route
+   * (`GET /files/:token`, adapters/http/staff-files.ts), which must be registered on the same server.
+   */
+  staffSink?: StaffSink;
+  /** Commands per agent and window (default 30 a minute). */
+  commandRateLimit?: { limit: number; windowMs: number };
 }
 
 /** Defaults of the optional settings. */
-export const CONSOLE_DEFAULTS = { sessionTtlMs: 12 * 60 * 60_000, loginRateLimit: { limit: 20, windowMs: 10 * 60_000 }, heartbeatMs: 15_000 } as const;
+export const CONSOLE_DEFAULTS = {
+  sessionTtlMs: 12 * 60 * 60_000,
+  loginRateLimit: { limit: 20, windowMs: 10 * 60_000 },
+  heartbeatMs: 15_000,
+  commandRateLimit: { limit: 30, windowMs: 60_000 },
+} as const;
+
+/** How long the link to a file in a command's reply works: long enough to look at it, short enough not to linger. */
+export const COMMAND_FILE_TTL_MINUTES = 10;
 
 const WEB_DIR = fileURLToPath(new URL('../../../web/console/', import.meta.url));
 const STATIC: Record<string, StaticFile> = {
@@ -67,6 +86,14 @@ const noteBody = z
       .refine((s) => s.trim().length > 0, 'must not be empty'),
   })
   .strict();
+const commandBody = z
+  .object({
+    text: z
+      .string()
+      .max(4000, 'must be at most 4000 characters')
+      .refine((s) => s.trim().length > 0, 'must not be empty'),
+  })
+  .strict();
 const emptyBody = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 const handoffParams = z.object({ id: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a conversation number') });
 const cannedParams = handoffParams.extend({ name: z.string().min(1).max(64) });
@@ -78,6 +105,7 @@ export function consolePlugin(opts: ConsoleOptions): FastifyPluginAsync {
   const ttlMs = opts.sessionTtlMs ?? CONSOLE_DEFAULTS.sessionTtlMs;
   const loginLimit = opts.loginRateLimit ?? CONSOLE_DEFAULTS.loginRateLimit;
   const heartbeatMs = opts.heartbeatMs ?? CONSOLE_DEFAULTS.heartbeatMs;
+  const commandLimit = opts.commandRateLimit ?? CONSOLE_DEFAULTS.commandRateLimit;
   const { deps, brandId, desk } = opts;
   const streams = new EventStreams();
   // Who sent a request, once `authenticate` found a session (kept off the request type: no global augmentation).
@@ -178,7 +206,7 @@ export function consolePlugin(opts: ConsoleOptions): FastifyPluginAsync {
           agent: { id: a.id, name: a.name, login: a.login, languages: a.languages, onDuty: a.onDuty, maxConversations: a.maxConversations, isPersonalShopper: a.isPersonalShopper },
           csrfToken: session.csrfToken,
           expiresAt: session.expiresAt.toISOString(),
-          features: { knowledge: opts.knowledgeEnabled === true },
+          features: { knowledge: opts.knowledgeEnabled === true, commands: opts.staffSink !== undefined },
         };
       });
 
@@ -264,6 +292,41 @@ export function consolePlugin(opts: ConsoleOptions): FastifyPluginAsync {
         const q = cannedQuery.safeParse(req.query);
         if (!q.success) return reply.status(400).send(errorBody('BAD_REQUEST', issues(q.error, 'lang is invalid')));
         return { canned: await desk.cannedList(q.data.lang ?? null) };
+      });
+
+      // The command box: staff commands typed in the console go to the staff bot as a message of the 'console'
+      // workspace from this agent, and its replies come back in the answer (files as short-lived same-origin links).
+      api.post('/api/console/command', { bodyLimit: 16 * 1024 }, async (req, reply) => {
+        const parsed = commandBody.safeParse(req.body);
+        if (!parsed.success) return reply.status(400).send(errorBody('BAD_REQUEST', issues(parsed.error, 'text is required')));
+        const staffSink = opts.staffSink;
+        if (!staffSink) return reply.status(503).send(errorBody('UNAVAILABLE', 'The command box is not connected on this server.'));
+        const agent = current(req).session.agent;
+        const limited = await hitRateLimit(deps, { key: `console-command:${brandId}:${agent.id}`, limit: commandLimit.limit, windowMs: commandLimit.windowMs });
+        if (!limited.allowed) {
+          const retryAfter = Math.max(1, Math.ceil((limited.resetAt.getTime() - deps.clock.now().getTime()) / 1000));
+          return reply.status(429).header('retry-after', String(retryAfter)).send(errorBody('RATE_LIMITED', 'Too many commands in a short time; wait a moment and try again.'));
+        }
+        const replies = await staffSink.handle({
+          channel: 'console',
+          workspaceId: 'console',
+          senderId: agent.id,
+          senderName: agent.name,
+          text: parsed.data.text,
+          platformMessageId: randomUUID(),
+          timestamp: deps.clock.now(),
+        });
+        const out = [];
+        for (const r of replies) {
+          let attachment: { fileName: string; mimeType: string; url: string } | undefined;
+          if (r.attachment) {
+            // No staffId: the console's person is an agent (agents.id), not a staff_members row.
+            const { token } = await createStaffFile(deps, { brandId, fileName: r.attachment.fileName, mimeType: r.attachment.mimeType, data: r.attachment.data, ttlMinutes: COMMAND_FILE_TTL_MINUTES });
+            attachment = { fileName: r.attachment.fileName, mimeType: r.attachment.mimeType, url: `${STAFF_FILES_PATH}/${token}` };
+          }
+          out.push({ text: r.text, dir: r.dir, ...(attachment ? { attachment } : {}) });
+        }
+        return { replies: out };
       });
 
       api.get('/api/console/events', async (req, reply) => {
