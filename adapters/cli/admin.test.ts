@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLogin } from '../../core/agents/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
+import { redeemInvite } from '../../core/staff/index.js';
 import { schema } from '../../db/index.js';
 import { createBrand, createMember } from '../../test/helpers/loyalty-fixtures.js';
 import { createTestDb, testDbKinds } from '../../test/helpers/test-db.js';
@@ -113,5 +114,62 @@ describe.each(testDbKinds)('admin agent commands on %s', (kind) => {
     await handle.db.update(schema.loyaltyAccounts).set({ tierCode: 'platinum' }).where(eq(schema.loyaltyAccounts.id, member.accountId));
     expect(await admin(['shopper', 'assign', '--member', member.memberCode, '--login', 'huda'])).toBe(0);
     expect(lines[0]).toBe(`member ${member.memberCode} now has personal shopper huda.`);
+  });
+});
+
+describe.each(testDbKinds)('admin staff commands on %s', (kind) => {
+  let handle: Awaited<ReturnType<typeof createTestDb>>;
+  let deps: CoreDeps & { brandId: string };
+  let storeCode: string;
+  let lines: string[];
+  const admin = (argv: string[]) => {
+    lines = [];
+    return runAdminCommand(argv, deps, (l) => lines.push(l), { env: {}, readSecret: () => Promise.resolve(null) });
+  };
+
+  beforeEach(async () => {
+    handle = await createTestDb(kind);
+    const { brandId, storeId } = await createBrand(handle.db);
+    deps = { db: handle.db, clock: new ManualClock(new Date('2026-11-22T10:00:00Z')), log: silentLog, brandId };
+    const [store] = await handle.db.select({ code: schema.stores.code }).from(schema.stores).where(eq(schema.stores.id, storeId));
+    storeCode = store!.code;
+  });
+  afterEach(async () => {
+    await handle.cleanup();
+  });
+
+  it('invites staff with a code printed once, lists, links a console agent and revokes', async () => {
+    expect(await admin(['staff', 'invite', '--name', 'Karim Aziz', '--role', 'store_manager', '--stores', storeCode, '--hours', '48', '--by', 'ops'])).toBe(0);
+    expect(lines[0]).toBe(`Invite for Karim Aziz as store_manager (stores ${storeCode}), valid until 2026-11-24T10:00:00.000Z.`);
+    const code = /\/join (\S+)/.exec(lines.join('\n'))![1]!;
+    expect(await redeemInvite(deps, { brandId: deps.brandId, code, channel: 'telegram', externalId: '4242' })).toMatchObject({ status: 'joined', staff: { name: 'Karim Aziz', role: 'store_manager' } });
+    const [invite] = await handle.db.select().from(schema.staffInvites);
+    expect(invite!.codeHash).not.toContain(code);
+
+    expect(await admin(['staff', 'invite', '--name', 'No Stores', '--role', 'franchise_owner'])).toBe(1);
+    expect(lines[0]).toMatch(/sees only their stores: give them with --stores/);
+    expect(await admin(['staff', 'invite', '--name', 'X', '--role', 'boss'])).toBe(2);
+    expect(lines[0]).toMatch(/^error: --role must be one of admin, marketing_manager/);
+    expect(await admin(['staff', 'invite', '--name', 'X', '--role', 'admin', '--stores', 'NOPE'])).toBe(1);
+    expect(lines[0]).toMatch(/^error: no store NOPE/);
+    expect(await admin(['staff', 'invite', '--name', 'X', '--role', 'admin', '--hours', '9999'])).toBe(2);
+
+    expect(await admin(['agent', 'add', '--login', 'karim', '--name', 'Karim', '--no-password'])).toBe(0);
+    expect(await admin(['staff', 'list'])).toBe(0);
+    const id = lines[1]!.split('\t')[0]!;
+    expect(lines[1]).toBe([id, 'Karim Aziz', 'store_manager', storeCode, 'en', 'telegram:4242', '—', 'active'].join('\t'));
+    expect(await admin(['staff', 'link-agent', '--staff', id, '--agent', 'karim'])).toBe(0);
+    expect(lines[0]).toBe("the console's command box of karim now acts as Karim Aziz (store_manager).");
+    expect(await admin(['staff', 'link-agent', '--staff', id, '--agent', 'ghost'])).toBe(1);
+
+    expect(await admin(['staff', 'revoke', '--name', 'karim aziz', '--by', 'ops'])).toBe(0);
+    expect(lines[0]).toMatch(/^Karim Aziz \(store_manager\) is no longer staff/);
+    expect(await admin(['staff', 'revoke', '--id', id])).toBe(0);
+    expect(lines[0]).toBe(`staff member ${id} was already revoked.`);
+    expect(await admin(['staff', 'revoke', '--name', 'Karim Aziz'])).toBe(1);
+    expect(await admin(['staff', 'list'])).toBe(0);
+    expect(lines[1]).toMatch(/\trevoked 2026-11-22T10:00:00.000Z$/);
+    const audited = await handle.db.select({ action: schema.auditLog.action, actorId: schema.auditLog.actorId }).from(schema.auditLog);
+    expect(audited).toEqual(expect.arrayContaining([{ action: 'staff.invite', actorId: 'admin-cli:ops' }, { action: 'staff.revoke', actorId: 'admin-cli:ops' }, { action: 'staff.link_agent', actorId: 'admin-cli:unknown' }]));
   });
 });

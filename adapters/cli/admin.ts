@@ -12,6 +12,7 @@ import { assignPersonalShopper, MAX_VIPS_PER_SHOPPER } from '../../core/handoff/
 import { assign, changeStatus, createTicket, type TicketStatus } from '../../core/tickets/index.js';
 import { issueGiftCard } from '../../core/gift-cards/index.js';
 import { AppError, type CoreDeps } from '../../core/shared/index.js';
+import { createInvite, linkAgent, listStaff, MAX_INVITE_HOURS, revokeStaff, ROLES, storesByCodes, storesByIds } from '../../core/staff/index.js';
 
 const USAGE = [
   'usage:',
@@ -34,6 +35,11 @@ const USAGE = [
   '  admin ticket assign ID --login L [--by WHO]',
   '  admin shopper assign --member CODE [--login L] [--speciality S] [--by WHO]',
   '                                         a VIP\'s personal shopper (matched by language/speciality, or --login; again = transfer)',
+  '  admin staff invite --name N --role R [--stores CODE,CODE] [--hours 72] [--by WHO]',
+  '                                         a one-time code to send the bot with /join (printed once; roles: ' + ROLES.join(', ') + ')',
+  '  admin staff list',
+  '  admin staff revoke (--id ID | --name N) [--by WHO]   not staff anywhere from now on',
+  '  admin staff link-agent --staff ID --agent LOGIN [--by WHO]   the console\'s command box acts as this staff member',
 ];
 
 /** Where commands read secrets: the environment and stdin (the defaults), or a test's stand-ins. */
@@ -92,6 +98,14 @@ export async function runAdminCommand(argv: string[], deps: CoreDeps & { brandId
         return await ticketStatus(deps, args, out);
       case 'ticket assign':
         return await ticketAssign(deps, args, out);
+      case 'staff invite':
+        return await staffInvite(deps, args, out);
+      case 'staff list':
+        return await staffList(deps, out);
+      case 'staff revoke':
+        return await staffRevoke(deps, args, out);
+      case 'staff link-agent':
+        return await staffLinkAgent(deps, args, out);
       default:
         return usage(out, group ? `unknown command: ${[group, action].filter(Boolean).join(' ')}` : undefined);
     }
@@ -133,6 +147,12 @@ function parse(rest: string[]) {
       'on-duty': { type: 'boolean' },
       'no-password': { type: 'boolean' },
       password: { type: 'string' },
+      role: { type: 'string' },
+      stores: { type: 'string' },
+      hours: { type: 'string' },
+      id: { type: 'string' },
+      staff: { type: 'string' },
+      agent: { type: 'string' },
     },
   });
 }
@@ -532,6 +552,117 @@ async function assignShopper(deps: CoreDeps & { brandId: string }, args: Args, o
       return REFUSED;
     case 'not_found':
       out(`error: no member ${member}`);
+      return REFUSED;
+  }
+}
+
+// ---------------------------------------------------------------- staff
+
+async function staffInvite(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { name, role, stores, hours } = args.values;
+  if (!name?.trim() || !role || args.positionals.length > 0) return usage(out, 'staff invite needs --name and --role');
+  let ttlHours: number | undefined;
+  if (hours !== undefined) {
+    if (!/^\d{1,3}$/.test(hours) || Number(hours) < 1 || Number(hours) > MAX_INVITE_HOURS) return usage(out, `--hours must be a whole number from 1 to ${MAX_INVITE_HOURS}`);
+    ttlHours = Number(hours);
+  }
+  const codes = list(stores);
+  const found = await storesByCodes(deps, { brandId: deps.brandId, codes });
+  if (found.unknown.length > 0) {
+    out(`error: no store ${found.unknown.join(', ')} in brand ${deps.brandId}`);
+    return REFUSED;
+  }
+  const result = await createInvite(deps, { brandId: deps.brandId, name, role, storeIds: found.stores.map((s) => s.id), createdBy: by(args), ...(ttlHours !== undefined ? { ttlHours } : {}) });
+  switch (result.status) {
+    case 'created':
+      out(`Invite for ${name.trim()} as ${role}${codes.length ? ` (stores ${found.stores.map((s) => s.code).join(', ')})` : ''}, valid until ${result.expiresAt.toISOString()}.`);
+      out('They send the bot this, in the team chat or privately; it works once and is not stored, so it cannot be shown again:');
+      out('');
+      out(`  /join ${result.code}`);
+      out('');
+      return OK;
+    case 'unknown_role':
+      return usage(out, `--role must be one of ${ROLES.join(', ')}`);
+    case 'stores_required':
+      out(`error: a ${role.replace('_', ' ')} sees only their stores: give them with --stores CODE,CODE`);
+      return REFUSED;
+    case 'bad_name':
+      return usage(out, '--name must be 1 to 100 characters');
+    case 'bad_hours':
+      return usage(out, `--hours must be a whole number from 1 to ${result.max}`);
+  }
+}
+
+async function staffList(deps: CoreDeps & { brandId: string }, out: (line: string) => void): Promise<number> {
+  const staff = await listStaff(deps, { brandId: deps.brandId });
+  if (staff.length === 0) {
+    out('no staff yet: admin staff invite --name N --role R');
+    return OK;
+  }
+  const storeCodes = new Map((await storesByIds(deps, { brandId: deps.brandId, storeIds: [...new Set(staff.flatMap((s) => s.storeIds))] })).map((s) => [s.id, s.code]));
+  const agentLogins = new Map((await listAgents(deps, { brandId: deps.brandId })).map((a) => [a.id, a.login]));
+  out(['id', 'name', 'role', 'stores', 'language', 'identities', 'console agent', 'status'].join('\t'));
+  for (const s of staff) {
+    out(
+      [
+        s.id,
+        s.name,
+        s.role,
+        s.storeIds.map((id) => storeCodes.get(id) ?? id).join(',') || '(all)',
+        s.language,
+        s.identities.map((i) => `${i.channel}:${i.externalId}`).join(',') || '—',
+        s.agentId ? (agentLogins.get(s.agentId) ?? s.agentId) : '—',
+        s.revokedAt ? `revoked ${s.revokedAt.toISOString()}` : 'active',
+      ].join('\t'),
+    );
+  }
+  return OK;
+}
+
+async function staffRevoke(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { id, name } = args.values;
+  if ((id === undefined) === (name === undefined) || args.positionals.length > 0) return usage(out, 'staff revoke needs exactly one of --id ID or --name N');
+  let staffId = id;
+  if (name !== undefined) {
+    const matches = (await listStaff(deps, { brandId: deps.brandId, activeOnly: true })).filter((s) => s.name.toLowerCase() === name.trim().toLowerCase());
+    if (matches.length !== 1) {
+      out(matches.length === 0 ? `error: no active staff member named ${name}` : `error: ${matches.length} active staff members are named ${name}; use --id (see admin staff list)`);
+      return REFUSED;
+    }
+    staffId = matches[0]!.id;
+  }
+  const result = await revokeStaff(deps, { brandId: deps.brandId, staffId: staffId!, by: by(args) });
+  switch (result.status) {
+    case 'revoked':
+      out(`${result.staff.name} (${result.staff.role}) is no longer staff: every command of theirs is ignored from now on; campaigns they created or approved pause until an admin resumes them.`);
+      return OK;
+    case 'already_revoked':
+      out(`staff member ${staffId} was already revoked.`);
+      return OK;
+    case 'not_found':
+      out(`error: no staff member ${staffId} (see admin staff list)`);
+      return REFUSED;
+  }
+}
+
+async function staffLinkAgent(deps: CoreDeps & { brandId: string }, args: Args, out: (line: string) => void): Promise<number> {
+  const { staff, agent } = args.values;
+  if (!staff || !agent || args.positionals.length > 0) return usage(out, 'staff link-agent needs --staff ID and --agent LOGIN');
+  const account = await findAgent(deps, { brandId: deps.brandId, login: agent });
+  if (!account) {
+    out(`error: no agent with login ${agent} (see admin agent list)`);
+    return REFUSED;
+  }
+  const result = await linkAgent(deps, { brandId: deps.brandId, staffId: staff, agentId: account.id, by: by(args) });
+  switch (result.status) {
+    case 'linked':
+      out(`the console's command box of ${account.login} now acts as ${result.staff.name} (${result.staff.role}).`);
+      return OK;
+    case 'agent_taken':
+      out(`error: agent ${account.login} already acts as staff member ${result.staffId}`);
+      return REFUSED;
+    case 'not_found':
+      out(`error: no active staff member ${staff} (see admin staff list)`);
       return REFUSED;
   }
 }

@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AgentDesk, DeskRefusal, ReplyOutcome } from '../agent/index.js';
 import { undeliveredText } from '../agent/index.js';
 import type { Reply, StaffMessage } from '../../core/conversation/index.js';
+import { findAgentById } from '../../core/agents/index.js';
 import { audit } from '../../core/audit/index.js';
 import type { CoreDeps } from '../../core/shared/index.js';
 import { schema } from '../../db/index.js';
@@ -43,12 +44,13 @@ export async function handleAgentMessage(deps: AgentCommandDeps, msg: StaffMessa
   const command = /^\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(raw);
   const name = command?.[1]?.toLowerCase();
   const isAgentCommand = name !== undefined && (AGENT_COMMANDS as readonly string[]).includes(name);
-  const threadHandoff = msg.replyToMessageId
-    ? await deps.desk.handoffForTeamMessage({ channel: msg.channel, workspaceId: msg.workspaceId, messageId: msg.replyToMessageId })
-    : null;
+  const threadHandoff =
+    msg.replyToMessageId && msg.channel !== 'console'
+      ? await deps.desk.handoffForTeamMessage({ channel: msg.channel, workspaceId: msg.workspaceId, messageId: msg.replyToMessageId })
+      : null;
   if (!isAgentCommand && (command || threadHandoff === null || raw === '')) return null;
 
-  const agent = await deps.desk.agentForTeamMember({ channel: msg.channel, senderId: msg.senderId });
+  const agent = await teamAgent(deps, msg);
   if (!agent) {
     return text(`You are not registered as an agent here (your ${msg.channel} id is ${msg.senderId}). An admin can add you with: npm run admin -- agent add --login … --name … --${msg.channel === 'line' ? 'line' : 'telegram'}-id ${msg.senderId}`);
   }
@@ -104,6 +106,13 @@ export async function handleAgentMessage(deps: AgentCommandDeps, msg: StaffMessa
     }
   }
   return null;
+}
+
+/** The agent behind a team-chat sender; on the console the sender id is the signed-in agent's own id. */
+export async function teamAgent(deps: AgentCommandDeps, msg: StaffMessage): Promise<{ id: string; name: string } | null> {
+  if (msg.channel !== 'console') return deps.desk.agentForTeamMember({ channel: msg.channel, senderId: msg.senderId });
+  const agent = await findAgentById(deps, { brandId: deps.brandId, id: msg.senderId });
+  return agent?.active ? { id: agent.id, name: agent.name } : null;
 }
 
 /** Sends an agent's text to the customer; says nothing back when it went out (the thread is the record). */
