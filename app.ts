@@ -14,6 +14,13 @@ import { createOpenAILlm } from './adapters/llm/openai.js';
 import type { ChannelInstance, ChannelModule } from './adapters/channels/channel-module.js';
 import { CHANNEL_MODULES } from './adapters/channels/modules.js';
 import { createBullmqQueue } from './adapters/queue/bullmq.queue.js';
+import { campaignLinksPlugin } from './adapters/http/campaign-links.js';
+import { staffFileLinker, staffFilesPlugin } from './adapters/http/staff-files.js';
+import { lineChannelModuleWith } from './adapters/channels/line/index.js';
+import { registerAutomationJobs } from './core/automations/index.js';
+import { registerCampaignJobs } from './core/campaigns/index.js';
+import { registerReportJobs } from './core/reports/index.js';
+import { registerSegmentJobs } from './core/segments/index.js';
 import { createCustomerBot } from './bots/customer/customer-bot.js';
 import { csatQuestion } from './bots/customer/features/feedback.js';
 import { createSurveySender } from './bots/customer/survey-sender.js';
@@ -237,8 +244,22 @@ async function assemble(
     send: createSurveySender({ ...deps, brandId: config.BRAND_ID, pusher, defaultLanguage }),
     relationship: { brandId: config.BRAND_ID, timezone },
   });
+  const declareCampaigns = registerCampaignJobs(queue, {
+    ...deps,
+    pusher,
+    teamChat,
+    ...(config.PUBLIC_BASE_URL ? { linkBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),
+    rateLimits: { telegram: config.CAMPAIGN_RATE_TELEGRAM, line: config.CAMPAIGN_RATE_LINE, whatsapp: config.CAMPAIGN_RATE_WHATSAPP, wechat: config.CAMPAIGN_RATE_WECHAT },
+  });
+  const declareAutomations = registerAutomationJobs(queue, deps, { brandIds: [config.BRAND_ID] });
+  const declareReports = registerReportJobs(queue, deps);
+  const declareSegments = registerSegmentJobs(queue, deps, { brandIds: [config.BRAND_ID] });
   const declareSchedules = async () => {
     await declareCore();
+    await declareCampaigns();
+    await declareAutomations();
+    await declareReports();
+    await declareSegments();
     await declareDesk();
     await declareTickets();
     await declareSurveys();
@@ -264,12 +285,23 @@ async function assemble(
   const secureCookies = config.CONSOLE_SECURE_COOKIES ? config.CONSOLE_SECURE_COOKIES === 'true' : config.NODE_ENV === 'production';
   const plugins: FastifyPluginAsync[] = [
     posApiPlugin({ deps, brandId: config.BRAND_ID, ...(redis ? { rateLimit: { redis } } : {}) }),
-    consolePlugin({ deps, brandId: config.BRAND_ID, desk, secureCookies, knowledgeEnabled: queryEmbedder !== null }),
   ];
+  const staffSink = createStaffBot({
+    log: logger,
+    agents: { ...deps, brandId: config.BRAND_ID, desk },
+    staff: { ...deps, brandId: config.BRAND_ID, pusher, teamChat, queue },
+  });
+  plugins.push(
+    consolePlugin({ deps, brandId: config.BRAND_ID, desk, secureCookies, knowledgeEnabled: queryEmbedder !== null, staffSink }),
+    campaignLinksPlugin({ deps }),
+    staffFilesPlugin({ deps, brandId: config.BRAND_ID }),
+  );
   const inbox = createInbox(deps);
-  const staffSink = createStaffBot({ log: logger, agents: { ...deps, brandId: config.BRAND_ID, desk } });
   const channelContext = { env: options.env ?? process.env, brandId: config.BRAND_ID, sink, staffSink, inbox, deps, log: logger };
-  const channels = (options.channels ?? CHANNEL_MODULES).flatMap((m) => m.create(channelContext) ?? []);
+  // Files for staff in LINE (a segment export, a chart) go out as expiring links under PUBLIC_BASE_URL.
+  const fileLinks = staffFileLinker(deps, { brandId: config.BRAND_ID, publicBaseUrl: config.PUBLIC_BASE_URL });
+  const modules = (options.channels ?? CHANNEL_MODULES).map((m) => (m.name === 'line' ? lineChannelModuleWith({ fileLinks }) : m));
+  const channels = modules.flatMap((m) => m.create(channelContext) ?? []);
   running.channels = channels;
   for (const channel of channels) if (channel.routes) plugins.push(channel.routes);
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -24,7 +24,7 @@ export async function generateMembers(url: string, brandId: string, members: num
     const t = performance.now();
     await client.query(text, values);
     timings[name] = Math.round(performance.now() - t);
-    log(`  ${name}: ${(timings[name]! / 1000).toFixed(1)} s`);
+    log(`  ${name}: ${(timings[name] / 1000).toFixed(1)} s`);
   };
   try {
     await client.query(`insert into brands (id, name, country, timezone, settings) values ($1, 'Bench perfumes', 'AE', 'Asia/Dubai', $2)`, [
