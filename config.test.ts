@@ -32,7 +32,18 @@ describe('loadConfig', () => {
       NLU_LLM_MODEL: 'gpt-4o-mini',
       NLU_LLM_TIMEOUT_MS: 3000,
       KNOWLEDGE_EMBEDDINGS: 'offline',
+      APP_ROLE: 'all',
+      CAMPAIGN_RATE_TELEGRAM: 30,
+      CAMPAIGN_RATE_LINE: 100,
+      CAMPAIGN_RATE_WHATSAPP: 50,
+      CAMPAIGN_RATE_WECHAT: 50,
     });
+  });
+
+  it('runs web and worker apart only with PostgreSQL and Redis (the embedded database is one process)', () => {
+    expect(() => loadConfig({ APP_ROLE: 'web' })).toThrow(/APP_ROLE 'web' needs DATABASE_URL and REDIS_URL/);
+    expect(() => loadConfig({ APP_ROLE: 'worker', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/APP_ROLE/);
+    expect(loadConfig({ APP_ROLE: 'web', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://x@127.0.0.1/db' }).APP_ROLE).toBe('web');
   });
 
   it('reads the staff group ids as a list, and refuses anything else', () => {
