@@ -294,6 +294,31 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER member_facts_customer AFTER UPDATE OF language, birthday, tags ON customers
   FOR EACH ROW EXECUTE FUNCTION member_facts_on_customer();
 --> statement-breakpoint
+-- A customer merged into another keeps an account only when both had one (its points moved by transfer): that
+-- account is no longer a member of its own, so it leaves member_facts; undoing the merge brings it back.
+CREATE OR REPLACE FUNCTION member_facts_on_merge() RETURNS trigger AS $$
+BEGIN
+  IF NEW.merged_into_id IS NOT NULL THEN
+    DELETE FROM member_facts WHERE customer_id = NEW.id;
+  ELSE
+    INSERT INTO member_facts (account_id, brand_id, customer_id, tier_code, points_balance, enrolled_at,
+                              lifetime_spend_minor, visits, first_purchase_at, last_purchase_at, home_store_id, store_ids)
+    SELECT a.id, a.brand_id, a.customer_id, a.tier_code, a.points_balance, a.enrolled_at,
+           coalesce(sum(t.total_minor - t.refunded_minor), 0), count(t.id), min(t.occurred_at), max(t.occurred_at),
+           (array_agg(t.store_id ORDER BY t.occurred_at DESC))[1], coalesce(array_agg(DISTINCT t.store_id) FILTER (WHERE t.id IS NOT NULL), '{}')
+    FROM loyalty_accounts a LEFT JOIN pos_transactions t ON t.account_id = a.id
+    WHERE a.customer_id = NEW.id
+    GROUP BY a.id
+    ON CONFLICT (account_id) DO NOTHING;
+    PERFORM member_facts_customer_fields(NEW.id);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER member_facts_merge AFTER UPDATE OF merged_into_id ON customers
+  FOR EACH ROW WHEN (OLD.merged_into_id IS DISTINCT FROM NEW.merged_into_id) EXECUTE FUNCTION member_facts_on_merge();
+--> statement-breakpoint
 CREATE TRIGGER member_facts_identity AFTER INSERT OR UPDATE OR DELETE ON channel_identities
   FOR EACH ROW EXECUTE FUNCTION member_facts_on_customer();
 --> statement-breakpoint
@@ -331,6 +356,17 @@ BEGIN
       lifetime_spend_minor = lifetime_spend_minor - (OLD.total_minor - OLD.refunded_minor),
       visits = greatest(visits - 1, 0), updated_at = now()
     WHERE account_id = OLD.account_id;
+    -- Moved to another account (a merge): the old account's dates and stores are what its other purchases say.
+    IF NEW.account_id IS DISTINCT FROM OLD.account_id THEN
+      UPDATE member_facts f SET
+        first_purchase_at = p.first_at, last_purchase_at = p.last_at,
+        home_store_id = CASE WHEN f.home_store_id = ANY(p.stores) THEN f.home_store_id ELSE p.last_store END,
+        store_ids = coalesce(p.stores, '{}')
+      FROM (SELECT min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+                   (array_agg(store_id ORDER BY occurred_at DESC))[1] AS last_store, array_agg(DISTINCT store_id) AS stores
+              FROM pos_transactions WHERE account_id = OLD.account_id AND id <> OLD.id) p
+      WHERE f.account_id = OLD.account_id;
+    END IF;
   END IF;
   IF NEW.account_id IS NOT NULL THEN
     UPDATE member_facts SET
@@ -352,10 +388,13 @@ CREATE TRIGGER member_facts_purchase AFTER UPDATE OF account_id, refunded_minor,
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION member_facts_on_survey() RETURNS trigger AS $$
 BEGIN
+  -- Only the customer's latest answer speaks for them: a correction of an older one changes nothing.
   UPDATE member_facts SET
     nps_category = CASE WHEN NEW.score >= 9 THEN 'promoter' WHEN NEW.score >= 7 THEN 'passive' ELSE 'detractor' END,
     updated_at = now()
-  WHERE customer_id = NEW.customer_id;
+  WHERE customer_id = NEW.customer_id
+    AND NOT EXISTS (SELECT 1 FROM survey_responses r WHERE r.customer_id = NEW.customer_id AND r.score IS NOT NULL AND r.id <> NEW.id
+                      AND coalesce(r.answered_at, r.created_at) > coalesce(NEW.answered_at, NEW.created_at));
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -365,10 +404,12 @@ CREATE TRIGGER member_facts_survey AFTER INSERT OR UPDATE OF score ON survey_res
 --> statement-breakpoint
 -- Existing members: one row each, with their purchases so far.
 INSERT INTO member_facts (account_id, brand_id, customer_id, tier_code, points_balance, enrolled_at,
-                          lifetime_spend_minor, visits, first_purchase_at, last_purchase_at)
+                          lifetime_spend_minor, visits, first_purchase_at, last_purchase_at, home_store_id, store_ids)
 SELECT a.id, a.brand_id, a.customer_id, a.tier_code, a.points_balance, a.enrolled_at,
-       coalesce(sum(t.total_minor - t.refunded_minor), 0), count(t.id), min(t.occurred_at), max(t.occurred_at)
-FROM loyalty_accounts a LEFT JOIN pos_transactions t ON t.account_id = a.id
+       coalesce(sum(t.total_minor - t.refunded_minor), 0), count(t.id), min(t.occurred_at), max(t.occurred_at),
+       (array_agg(t.store_id ORDER BY t.occurred_at DESC))[1], coalesce(array_agg(DISTINCT t.store_id) FILTER (WHERE t.id IS NOT NULL), '{}')
+FROM loyalty_accounts a JOIN customers c ON c.id = a.customer_id AND c.merged_into_id IS NULL
+LEFT JOIN pos_transactions t ON t.account_id = a.id
 GROUP BY a.id
 ON CONFLICT (account_id) DO NOTHING;
 --> statement-breakpoint
@@ -376,3 +417,15 @@ SELECT member_facts_customer_fields(customer_id) FROM member_facts;
 --> statement-breakpoint
 -- Audit entries are append-only already; staff files and sends are not. Campaign stats read sends by status.
 CREATE INDEX IF NOT EXISTS campaign_sends_campaign_status ON campaign_sends (campaign_id, status);
+--> statement-breakpoint
+-- Points change on every purchase and the RFM job rewrites rows nightly: room on each page keeps those updates HOT.
+ALTER TABLE member_facts SET (fillfactor = 80);
+--> statement-breakpoint
+-- For the staff /stats report (core/reports): period ranges over the ledger, sales, enrolments and NPS answers.
+CREATE INDEX IF NOT EXISTS points_ledger_created_at ON points_ledger (created_at);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS pos_transactions_brand_time ON pos_transactions (brand_id, occurred_at);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS loyalty_accounts_brand_enrolled ON loyalty_accounts (brand_id, enrolled_at) INCLUDE (id, points_balance);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS survey_responses_brand_answered ON survey_responses (brand_id, answered_at) WHERE score IS NOT NULL;

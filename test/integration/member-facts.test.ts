@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { schema } from '../../db/index.js';
 import { recordConsent } from '../../core/consent/index.js';
-import { issueLinkCode, linkWithCode, resolveCustomer, setIdentityReachable, updateCustomer } from '../../core/customers/index.js';
+import { issueLinkCode, linkWithCode, mergeCustomers, resolveCustomer, reverseMerge, setIdentityReachable, updateCustomer } from '../../core/customers/index.js';
 import { adjustPoints } from '../../core/loyalty/index.js';
 import { attachUnmatchedTransactions, ingestTransactions, recordRefund, recordTransaction } from '../../core/pos/index.js';
 import { ManualClock, silentLog, type CoreDeps } from '../../core/shared/index.js';
@@ -184,5 +184,22 @@ describe.each(testDbKinds)('member facts on %s', (kind) => {
     await ask();
     await recordScore(deps, { brandId: b.brandId, customerId: m.customerId, score: '10', at: clock.now() });
     expect((await facts(m.accountId)).npsCategory).toBe('promoter');
+  });
+
+  it('drops the second membership of a merged profile from the members, and brings it back when the merge is undone', async () => {
+    const b = await createBrand(handle.db);
+    const kept = await createMember(deps, b.brandId);
+    // Two phones would refuse the merge; a second membership without one is what linking a channel meets.
+    const other = await createMember(deps, b.brandId, { phone: null });
+    await buy(b, other.memberCode, new Date(START.getTime() - 5 * DAY), 7_000);
+    const count = async () => (await handle.db.select().from(schema.memberFacts).where(eq(schema.memberFacts.brandId, b.brandId))).length;
+    expect(await count()).toBe(2);
+    const merged = await handle.db.transaction((tx) => mergeCustomers({ ...deps, db: tx }, { brandId: b.brandId, fromId: other.customerId, intoId: kept.customerId, reason: 'staff' }));
+    if (merged.status !== 'merged') throw new Error(merged.status);
+    expect(await count()).toBe(1);
+    expect((await facts(kept.accountId)).customerId).toBe(kept.customerId);
+    expect((await reverseMerge(deps, { brandId: b.brandId, mergeId: merged.mergeId, by: 'test' })).status).toBe('reversed');
+    expect(await count()).toBe(2);
+    expect(await facts(other.accountId)).toMatchObject({ customerId: other.customerId, lifetimeSpendMinor: 7_000, visits: 1, homeStoreId: b.storeId, channels: ['web'] });
   });
 });
